@@ -1,1 +1,43 @@
-//! placeholder
+//! facectl-engine: on-device face detection (YuNet), alignment, quality and embedding (SFace)
+//! with tract, plus matching helpers and model installation. No CLI, storage or AWS knowledge.
+//!
+//! ```no_run
+//! use facectl_engine::{decode_file, Engine, EngineConfig, FaceSelect, ModelPaths};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = Engine::load(&ModelPaths::from_env()?, EngineConfig::default())?;
+//! let img = decode_file("photo.jpg".as_ref(), &engine.config().decode)?;
+//! for face in engine.analyze(&img, FaceSelect::All)? {
+//!     println!("{:?} {:?}", face.detection.bbox, face.issues);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod decode;
+pub mod detector;
+mod engine;
+mod error;
+pub mod geometry;
+mod imgproc;
+mod matching;
+pub mod models;
+pub mod onnx_fold;
+pub mod quality;
+pub mod recognizer;
+mod runtime;
+
+pub use decode::{decode_file, decode_image, DecodeLimits, DecodedImage, ImageFormatName};
+pub use detector::{DetectParams, Detection};
+pub use engine::{
+    Engine, EngineConfig, FaceAnalysis, FaceSelect, ModelPaths, DETECTOR_FILE, DETECTOR_FILE_FP32,
+    MAX_FACES, MODEL_DIR_ENV, RECOGNIZER_FILE, RECOGNIZER_FILE_FP32,
+};
+pub use error::{EngineError, ImageError};
+pub use geometry::BoundingBox;
+pub use matching::{
+    cosine, cosine_for_similarity, similarity, EmbeddingIndex, DEFAULT_MATCH_SIMILARITY,
+    LFW_BEST_COSINE,
+};
+pub use models::{install, InstalledModels, ModelSource};
+pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};
+pub use recognizer::{Embedding, ARCFACE_TEMPLATE, EMBEDDING_DIM};
+pub use runtime::sha256_hex;

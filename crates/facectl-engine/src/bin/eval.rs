@@ -1,1 +1,2 @@
-fn main(){}
+//! facectl-eval: accuracy and speed evaluation of the face engine (LFW, WIDER, bench).
+fn main() {}

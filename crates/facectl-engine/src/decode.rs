@@ -1,0 +1,262 @@
+//! Image input: decoding by content (not extension), EXIF orientation, and decompression-bomb limits.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ImageError;
+
+/// Caps applied before and while decoding, so hostile files cannot exhaust memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodeLimits {
+    /// Largest encoded input accepted, in bytes (default 64 MiB).
+    pub max_bytes: u64,
+    /// Largest decoded image accepted, in pixels (width x height; default 100 megapixels).
+    pub max_pixels: u64,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_bytes: 64 * 1024 * 1024,
+            max_pixels: 100_000_000,
+        }
+    }
+}
+
+/// Container format detected from the content, as a lowercase name ("jpeg", "png", ...).
+pub type ImageFormatName = &'static str;
+
+/// A decoded image, upright (EXIF orientation applied), 8-bit RGB (alpha dropped, grey expanded).
+#[derive(Clone, Debug)]
+pub struct DecodedImage {
+    /// Upright pixels.
+    pub rgb: RgbImage,
+    /// Format detected from the content.
+    pub format: ImageFormatName,
+    /// EXIF orientation (1-8) that was applied; 1 when there was none.
+    pub orientation: u8,
+    /// Width of the stored image before orientation was applied.
+    pub original_width: u32,
+    /// Height of the stored image before orientation was applied.
+    pub original_height: u32,
+}
+
+impl DecodedImage {
+    /// Width of the upright image.
+    pub fn width(&self) -> u32 {
+        self.rgb.width()
+    }
+    /// Height of the upright image.
+    pub fn height(&self) -> u32 {
+        self.rgb.height()
+    }
+    /// Wraps already-decoded upright pixels (orientation 1).
+    pub fn from_rgb(rgb: RgbImage) -> DecodedImage {
+        let (w, h) = rgb.dimensions();
+        DecodedImage {
+            rgb,
+            format: "raw",
+            orientation: 1,
+            original_width: w,
+            original_height: h,
+        }
+    }
+}
+
+fn format_name(f: ImageFormat) -> Option<ImageFormatName> {
+    Some(match f {
+        ImageFormat::Jpeg => "jpeg",
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        ImageFormat::Bmp => "bmp",
+        ImageFormat::Gif => "gif",
+        ImageFormat::Tiff => "tiff",
+        ImageFormat::Ico => "ico",
+        _ => return None,
+    })
+}
+
+/// Decodes an image from memory. `origin` (a path or label) appears in every error.
+pub fn decode_image(
+    bytes: &[u8],
+    origin: &str,
+    limits: &DecodeLimits,
+) -> Result<DecodedImage, ImageError> {
+    let origin_s = || origin.to_string();
+    if bytes.is_empty() {
+        return Err(ImageError::Empty { origin: origin_s() });
+    }
+    if bytes.len() as u64 > limits.max_bytes {
+        return Err(ImageError::TooLarge {
+            origin: origin_s(),
+            what: format!("{} bytes", bytes.len()),
+            limit: format!("{} bytes", limits.max_bytes),
+        });
+    }
+    let format =
+        image::guess_format(bytes).map_err(|_| ImageError::Unsupported { origin: origin_s() })?;
+    let name = format_name(format).ok_or_else(|| ImageError::Unsupported { origin: origin_s() })?;
+
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut il = image::Limits::default();
+    // RGBA16 is the widest layout a supported decoder produces: 8 bytes per pixel, plus slack.
+    il.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    reader.limits(il);
+    let corrupt = |e: image::ImageError| classify(e, origin);
+    let mut decoder = reader.into_decoder().map_err(corrupt)?;
+    let (w, h) = decoder.dimensions();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > limits.max_pixels {
+        return Err(ImageError::TooLarge {
+            origin: origin_s(),
+            what: format!("{w}x{h} = {pixels} pixels"),
+            limit: format!("{} pixels", limits.max_pixels),
+        });
+    }
+    if pixels == 0 {
+        return Err(ImageError::Corrupt {
+            origin: origin_s(),
+            reason: format!("image has zero size ({w}x{h})"),
+        });
+    }
+    // A broken EXIF block must not make an otherwise good image unreadable.
+    let orientation = match decoder.orientation() {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::warn!(origin, error = %e, "ignoring unreadable EXIF orientation");
+            image::metadata::Orientation::NoTransforms
+        }
+    };
+    let mut img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    img.apply_orientation(orientation);
+    let rgb = match img {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other => other.to_rgb8(),
+    };
+    Ok(DecodedImage {
+        rgb,
+        format: name,
+        orientation: orientation.to_exif(),
+        original_width: w,
+        original_height: h,
+    })
+}
+
+fn classify(e: image::ImageError, origin: &str) -> ImageError {
+    match e {
+        image::ImageError::Unsupported(u) => {
+            // Unsupported *variants* of a known format (e.g. an exotic TIFF) are reported as such.
+            ImageError::Corrupt {
+                origin: origin.to_string(),
+                reason: format!("unsupported variant: {u}"),
+            }
+        }
+        image::ImageError::Limits(l) => ImageError::TooLarge {
+            origin: origin.to_string(),
+            what: format!("decoder limit hit: {l}"),
+            limit: "configured DecodeLimits".into(),
+        },
+        image::ImageError::IoError(io) => ImageError::Corrupt {
+            origin: origin.to_string(),
+            reason: format!("truncated or unreadable data: {io}"),
+        },
+        other => ImageError::Corrupt {
+            origin: origin.to_string(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Reads and decodes an image file; the path appears in every error.
+pub fn decode_file(path: &Path, limits: &DecodeLimits) -> Result<DecodedImage, ImageError> {
+    let origin = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| ImageError::Io {
+        origin: origin.clone(),
+        source,
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|source| ImageError::Io {
+            origin: origin.clone(),
+            source,
+        })?
+        .len();
+    if len > limits.max_bytes {
+        return Err(ImageError::TooLarge {
+            origin,
+            what: format!("{len} bytes"),
+            limit: format!("{} bytes", limits.max_bytes),
+        });
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Read at most one byte past the cap in case the file grows while we read it.
+    file.take(limits.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| ImageError::Io {
+            origin: origin.clone(),
+            source,
+        })?;
+    decode_image(&bytes, &origin, limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+        let img = RgbImage::from_pixel(w, h, image::Rgb([10, 20, 30]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(|e| e.to_string())
+            .unwrap_or_else(|e| panic!("encode: {e}"));
+        out
+    }
+
+    #[test]
+    fn empty_is_reported_with_origin() {
+        let e = decode_image(&[], "x.jpg", &DecodeLimits::default()).unwrap_err();
+        assert!(matches!(e, ImageError::Empty { .. }));
+        assert!(e.to_string().contains("x.jpg"));
+    }
+
+    #[test]
+    fn garbage_is_unsupported() {
+        let e = decode_image(
+            b"hello world, not an image",
+            "t.png",
+            &DecodeLimits::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ImageError::Unsupported { .. }), "{e}");
+    }
+
+    #[test]
+    fn pixel_limit_refuses_bombs() {
+        let bytes = png_bytes(200, 100);
+        let limits = DecodeLimits {
+            max_bytes: 1 << 20,
+            max_pixels: 10_000,
+        };
+        let e = decode_image(&bytes, "bomb.png", &limits).unwrap_err();
+        assert!(matches!(e, ImageError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("bomb.png"));
+        let ok = decode_image(&bytes, "ok.png", &DecodeLimits::default()).expect("decodes");
+        assert_eq!((ok.width(), ok.height(), ok.format), (200, 100, "png"));
+        assert_eq!(ok.rgb.get_pixel(5, 5).0, [10, 20, 30]);
+    }
+
+    #[test]
+    fn byte_limit_applies() {
+        let bytes = png_bytes(20, 20);
+        let limits = DecodeLimits {
+            max_bytes: 10,
+            max_pixels: 1 << 30,
+        };
+        let e = decode_image(&bytes, "big.png", &limits).unwrap_err();
+        assert!(matches!(e, ImageError::TooLarge { .. }), "{e}");
+    }
+}

@@ -1,0 +1,331 @@
+//! The engine facade: model paths and configuration, loading, and the detect / analyze / embed
+//! entry points that combine detector, alignment, quality and recognizer.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::decode::{DecodeLimits, DecodedImage};
+use crate::detector::{DetectParams, Detection, Detector};
+use crate::error::EngineError;
+use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
+use crate::recognizer::{align, Embedding, Recognizer};
+use crate::runtime::LoadedModel;
+
+/// Environment variable naming the folder that holds the model files.
+pub const MODEL_DIR_ENV: &str = "FACECTL_MODEL_DIR";
+/// Default detector file name (block-quantized int8, OpenCV Zoo).
+pub const DETECTOR_FILE: &str = "face_detection_yunet_2023mar_int8bq.onnx";
+/// Default recognizer file name (block-quantized int8, OpenCV Zoo).
+pub const RECOGNIZER_FILE: &str = "face_recognition_sface_2021dec_int8bq.onnx";
+/// Full-precision detector file name.
+pub const DETECTOR_FILE_FP32: &str = "face_detection_yunet_2023mar.onnx";
+/// Full-precision recognizer file name.
+pub const RECOGNIZER_FILE_FP32: &str = "face_recognition_sface_2021dec.onnx";
+/// Most faces [`Engine::analyze`] returns with [`FaceSelect::All`].
+pub const MAX_FACES: usize = 100;
+
+/// Where the two model files are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelPaths {
+    pub detector: PathBuf,
+    pub recognizer: PathBuf,
+}
+
+impl ModelPaths {
+    /// The default (int8 block-quantized) file names inside `dir`.
+    pub fn in_dir(dir: &Path) -> ModelPaths {
+        ModelPaths {
+            detector: dir.join(DETECTOR_FILE),
+            recognizer: dir.join(RECOGNIZER_FILE),
+        }
+    }
+
+    /// Like [`ModelPaths::in_dir`] but falls back, per model, to the full-precision file name
+    /// when only that one exists in `dir`.
+    pub fn find_in_dir(dir: &Path) -> ModelPaths {
+        let pick = |q: &str, f: &str| {
+            let qp = dir.join(q);
+            let fp = dir.join(f);
+            if !qp.is_file() && fp.is_file() {
+                fp
+            } else {
+                qp
+            }
+        };
+        ModelPaths {
+            detector: pick(DETECTOR_FILE, DETECTOR_FILE_FP32),
+            recognizer: pick(RECOGNIZER_FILE, RECOGNIZER_FILE_FP32),
+        }
+    }
+
+    /// Paths from the `FACECTL_MODEL_DIR` folder; errors name the variable when it is unset,
+    /// not a folder, or lacks the files.
+    pub fn from_env() -> Result<ModelPaths, EngineError> {
+        let dir = std::env::var_os(MODEL_DIR_ENV).filter(|v| !v.is_empty()).ok_or_else(|| {
+            EngineError::ModelDirUnset(format!(
+                "{MODEL_DIR_ENV} is not set; point it at a folder containing {DETECTOR_FILE} and {RECOGNIZER_FILE} (e.g. ../shared/models)"
+            ))
+        })?;
+        let dir = PathBuf::from(dir);
+        if !dir.is_dir() {
+            return Err(EngineError::ModelDirUnset(format!(
+                "{MODEL_DIR_ENV}={} is not a folder",
+                dir.display()
+            )));
+        }
+        let paths = ModelPaths::find_in_dir(&dir);
+        for p in [&paths.detector, &paths.recognizer] {
+            if !p.is_file() {
+                return Err(EngineError::ModelDirUnset(format!(
+                    "{MODEL_DIR_ENV}={} does not contain {}",
+                    dir.display(),
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )));
+            }
+        }
+        Ok(paths)
+    }
+}
+
+/// Engine settings. `Default` gives the values the accuracy figures were measured with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EngineConfig {
+    /// Detector score threshold, 0-1 (default 0.6).
+    pub score_threshold: f32,
+    /// NMS IoU threshold (default 0.3).
+    pub nms_iou: f32,
+    /// Images are downscaled so their longer side is at most this before detection (default 640).
+    pub max_side: u32,
+    /// Worker threads that batch helpers ([`Engine::analyze_batch`]) use; one inference runs on
+    /// one thread (default: available cores).
+    pub threads: usize,
+    /// Thresholds of the quality gate reported in [`FaceAnalysis::issues`].
+    pub quality: QualityThresholds,
+    /// Decoder limits callers should use for this engine's inputs.
+    pub decode: DecodeLimits,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            score_threshold: 0.6,
+            nms_iou: 0.3,
+            max_side: 640,
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            quality: QualityThresholds::default(),
+            decode: DecodeLimits::default(),
+        }
+    }
+}
+
+/// Which faces [`Engine::analyze`] processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaceSelect {
+    /// Only the face with the largest box.
+    Largest,
+    /// Every face, largest first, at most [`MAX_FACES`].
+    All,
+}
+
+/// Everything the engine knows about one face.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FaceAnalysis {
+    pub detection: Detection,
+    pub quality: Quality,
+    /// Problems against `EngineConfig::quality` (empty = passes).
+    pub issues: Vec<QualityIssue>,
+    pub embedding: Embedding,
+}
+
+/// Face detector + recognizer. `Send + Sync`: share it with `Arc` and call it from several
+/// threads at once (each call runs single-threaded).
+#[derive(Debug)]
+pub struct Engine {
+    detector: Detector,
+    recognizer: Recognizer,
+    config: EngineConfig,
+    fingerprint: String,
+}
+
+impl Engine {
+    /// Loads and checks both models (folding block-quantized weights), building the common plans.
+    pub fn load(paths: &ModelPaths, config: EngineConfig) -> Result<Engine, EngineError> {
+        if !(config.score_threshold.is_finite() && (0.0..=1.0).contains(&config.score_threshold)) {
+            return Err(EngineError::InvalidInput(format!(
+                "score_threshold must be within 0-1, got {}",
+                config.score_threshold
+            )));
+        }
+        if !(config.nms_iou.is_finite() && (0.0..=1.0).contains(&config.nms_iou)) {
+            return Err(EngineError::InvalidInput(format!(
+                "nms_iou must be within 0-1, got {}",
+                config.nms_iou
+            )));
+        }
+        let t0 = std::time::Instant::now();
+        let detector = Detector::new(LoadedModel::read(&paths.detector, "detector")?)?;
+        let recognizer = Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?)?;
+        let fingerprint = format!("yunet-2023mar+sface-2021dec:{}", &recognizer.sha256()[..12]);
+        tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, "face engine loaded");
+        Ok(Engine {
+            detector,
+            recognizer,
+            config,
+            fingerprint,
+        })
+    }
+
+    /// Identifies the model that makes embeddings (embeddings from different fingerprints are
+    /// not comparable), e.g. `yunet-2023mar+sface-2021dec:fb143eea0783`.
+    pub fn model_fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The configuration this engine runs with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Model file paths.
+    pub fn model_paths(&self) -> ModelPaths {
+        ModelPaths {
+            detector: self.detector.path().to_path_buf(),
+            recognizer: self.recognizer.path().to_path_buf(),
+        }
+    }
+
+    /// Direct access to the detector (plan cache, raw candidates).
+    pub fn detector(&self) -> &Detector {
+        &self.detector
+    }
+
+    fn params(&self) -> DetectParams {
+        DetectParams {
+            score_threshold: self.config.score_threshold,
+            nms_iou: self.config.nms_iou,
+            max_side: self.config.max_side,
+        }
+    }
+
+    /// Detects faces, sorted by box area (largest first).
+    pub fn detect(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
+        self.detector.detect(&img.rgb, &self.params())
+    }
+
+    /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass).
+    pub fn detect_with(
+        &self,
+        img: &DecodedImage,
+        params: &DetectParams,
+    ) -> Result<Vec<Detection>, EngineError> {
+        self.detector.detect(&img.rgb, params)
+    }
+
+    /// Aligns and embeds one detected face.
+    pub fn embed(&self, img: &DecodedImage, det: &Detection) -> Result<Embedding, EngineError> {
+        let face = align(&img.rgb, &det.landmarks).ok_or_else(|| {
+            EngineError::InvalidInput("face landmarks are degenerate; cannot align".into())
+        })?;
+        self.recognizer.embed_aligned(&face)
+    }
+
+    /// Quality, gate result and embedding for one detection.
+    pub fn analyze_detection(
+        &self,
+        img: &DecodedImage,
+        det: Detection,
+    ) -> Result<FaceAnalysis, EngineError> {
+        let face = align(&img.rgb, &det.landmarks).ok_or_else(|| {
+            EngineError::InvalidInput("face landmarks are degenerate; cannot align".into())
+        })?;
+        let quality = measure(&det, &face.planar);
+        let issues = quality_gate(&det, &quality, &self.config.quality);
+        let embedding = self.recognizer.embed_aligned(&face)?;
+        Ok(FaceAnalysis {
+            detection: det,
+            quality,
+            issues,
+            embedding,
+        })
+    }
+
+    /// Detects, then measures quality and embeds the largest face or all faces (largest first,
+    /// at most [`MAX_FACES`]). No face gives an empty vector.
+    pub fn analyze(
+        &self,
+        img: &DecodedImage,
+        want: FaceSelect,
+    ) -> Result<Vec<FaceAnalysis>, EngineError> {
+        let mut dets = self.detect(img)?;
+        dets.truncate(match want {
+            FaceSelect::Largest => 1,
+            FaceSelect::All => MAX_FACES,
+        });
+        let mut out = Vec::with_capacity(dets.len());
+        for det in dets {
+            match self.analyze_detection(img, det) {
+                Ok(a) => out.push(a),
+                Err(EngineError::InvalidInput(reason)) => {
+                    tracing::debug!(%reason, "skipping face that cannot be aligned");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs [`Engine::analyze`] over many images on `config.threads` worker threads; results
+    /// keep the input order.
+    pub fn analyze_batch(
+        &self,
+        imgs: &[DecodedImage],
+        want: FaceSelect,
+    ) -> Vec<Result<Vec<FaceAnalysis>, EngineError>> {
+        let workers = self.config.threads.clamp(1, imgs.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<Option<Result<Vec<FaceAnalysis>, EngineError>>> =
+            (0..imgs.len()).map(|_| None).collect();
+        let slots = std::sync::Mutex::new(&mut results);
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(img) = imgs.get(i) else { break };
+                    let r = self.analyze(img, want);
+                    let mut guard = slots.lock().unwrap_or_else(|e| e.into_inner());
+                    guard[i] = Some(r);
+                });
+            }
+        });
+        results
+            .into_iter()
+            .map(|r| {
+                r.unwrap_or_else(|| Err(EngineError::InvalidInput("worker did not finish".into())))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn engine_is_send_sync() {
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn in_dir_uses_default_names() {
+        let p = ModelPaths::in_dir(Path::new("/m"));
+        assert_eq!(p.detector, Path::new("/m").join(DETECTOR_FILE));
+        assert_eq!(p.recognizer, Path::new("/m").join(RECOGNIZER_FILE));
+    }
+}
