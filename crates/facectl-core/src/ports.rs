@@ -1,0 +1,135 @@
+//! The ports: traits a backend implements (image store, face collection, person table).
+//!
+//! Backends (local: folder + SQLite + on-device engine; aws: S3 + Rekognition + DynamoDB)
+//! implement these; the service layer only talks to them.
+
+use crate::error::BackendError;
+use crate::model::*;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+pub type BackendResult<T> = Result<T, BackendError>;
+
+/// An image handed to a collection: the bytes, and the key under which the image store holds it.
+#[derive(Clone, Copy, Debug)]
+pub struct ImageInput<'a> {
+    pub bytes: &'a [u8],
+    /// Key in the image store (S3 key for the aws backend); empty for photos not stored.
+    pub key: &'a str,
+    /// Where the image came from, for error messages.
+    pub origin: &'a str,
+}
+
+/// How to index an image.
+#[derive(Clone, Debug)]
+pub struct IndexRequest {
+    /// Stored with each face (the person id).
+    pub external_id: String,
+    /// `Some(1)` for the largest face only; `None` for every face (up to 100).
+    pub max_faces: Option<u32>,
+    pub quality: QualityFilter,
+}
+
+/// How to search.
+#[derive(Clone, Copy, Debug)]
+pub struct SearchRequest {
+    pub select: FaceSelect,
+    /// Minimum similarity, 0-100.
+    pub threshold: f32,
+    pub max_matches: u32,
+}
+
+/// Result of comparing two photos' largest faces.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CompareOutcome {
+    pub source_face: FaceDetail,
+    pub target_face: FaceDetail,
+    pub similarity: f32,
+}
+
+/// Where images are kept (a folder, an S3 bucket and prefix).
+#[async_trait]
+pub trait ImageStore: Send + Sync {
+    /// Human-readable location, e.g. `/home/u/.local/share/facectl/images` or `s3://bucket/prefix`.
+    fn location(&self) -> String;
+    async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus>;
+    /// Write atomically: a reader sees the whole object or none.
+    async fn put(&self, key: &str, bytes: &[u8], meta: &ObjectMeta) -> BackendResult<()>;
+    async fn get(&self, key: &str) -> BackendResult<Vec<u8>>;
+    async fn exists(&self, key: &str) -> BackendResult<bool>;
+    /// Returns whether something was deleted.
+    async fn delete(&self, key: &str) -> BackendResult<bool>;
+    async fn list_keys(&self) -> BackendResult<Vec<String>>;
+    async fn usage(&self) -> BackendResult<StoreUsage>;
+}
+
+/// Where face prints live and are searched (a local index, a Rekognition collection).
+#[async_trait]
+pub trait FaceCollection: Send + Sync {
+    fn name(&self) -> String;
+    async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus>;
+    async fn info(&self) -> BackendResult<CollectionInfo>;
+    async fn index_faces(
+        &self,
+        image: ImageInput<'_>,
+        req: &IndexRequest,
+    ) -> BackendResult<IndexOutcome>;
+    /// Faces in a photo, largest first.
+    async fn detect_faces(&self, image: ImageInput<'_>) -> BackendResult<Vec<FaceDetail>>;
+    /// Faces in a photo and, for each, matching faces of the collection (best first).
+    async fn search_image(
+        &self,
+        image: ImageInput<'_>,
+        req: &SearchRequest,
+    ) -> BackendResult<Vec<FaceSearchResult>>;
+    /// The photo's largest face scored against the given faces only (1:1 verification).
+    /// `None` when the photo has no face. Matches carry every given face found, best first.
+    async fn match_faces(
+        &self,
+        image: ImageInput<'_>,
+        face_ids: &[String],
+    ) -> BackendResult<Option<FaceSearchResult>>;
+    /// Largest face of `source` against largest face of `target`; `None` when either has no face.
+    async fn compare(
+        &self,
+        source: ImageInput<'_>,
+        target: ImageInput<'_>,
+    ) -> BackendResult<Option<CompareOutcome>>;
+    /// Returns the ids actually deleted.
+    async fn delete_faces(&self, face_ids: &[String]) -> BackendResult<Vec<String>>;
+    async fn list_faces(&self) -> BackendResult<Vec<CollectionFace>>;
+}
+
+/// Person and image metadata (SQLite tables, a DynamoDB table).
+#[async_trait]
+pub trait PersonTable: Send + Sync {
+    fn name(&self) -> String;
+    async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus>;
+    /// Record faces and mark their image indexed, all or nothing. Fails with
+    /// [`BackendError::Conflict`] if a face id is already recorded.
+    async fn commit_image(&self, image: &ImageRecord, faces: &[FaceRecord]) -> BackendResult<()>;
+    /// Create or replace an image record (used for pending / no-face / multiple-faces states).
+    async fn put_image(&self, image: &ImageRecord) -> BackendResult<()>;
+    async fn image(&self, image_hash: &str) -> BackendResult<Option<ImageRecord>>;
+    async fn images(&self, status: Option<ImageStatus>) -> BackendResult<Vec<ImageRecord>>;
+    async fn delete_image(&self, image_hash: &str) -> BackendResult<bool>;
+    /// Records for the given face ids (missing ids are left out), in one batched read.
+    async fn faces(&self, face_ids: &[String]) -> BackendResult<Vec<FaceRecord>>;
+    async fn faces_of_person(&self, person_id: &str) -> BackendResult<Vec<FaceRecord>>;
+    async fn faces_of_image(&self, image_hash: &str) -> BackendResult<Vec<FaceRecord>>;
+    async fn all_faces(&self) -> BackendResult<Vec<FaceRecord>>;
+    /// Persons whose name matches exactly (case-insensitive).
+    async fn persons_named(&self, name: &str) -> BackendResult<Vec<PersonInfo>>;
+    async fn person(&self, person_id: &str) -> BackendResult<Option<PersonInfo>>;
+    /// Returns how many records were deleted.
+    async fn delete_faces(&self, face_ids: &[String]) -> BackendResult<usize>;
+}
+
+/// One backend: the three ports together, plus its name for reports.
+#[derive(Clone)]
+pub struct Backend {
+    pub kind: String,
+    pub images: Arc<dyn ImageStore>,
+    pub collection: Arc<dyn FaceCollection>,
+    pub table: Arc<dyn PersonTable>,
+}

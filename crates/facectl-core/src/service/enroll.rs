@@ -1,0 +1,142 @@
+//! `enroll`: index faces of one person from a few photos.
+
+use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions, RecoveryReport};
+use crate::error::ServiceError;
+use crate::model::PersonInfo;
+use crate::naming::{is_valid_person_id, person_id_for};
+use crate::ports::Backend;
+use crate::progress::{Progress, ProgressEvent};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Who to enroll: a new or existing person by name, or an existing person by id.
+#[derive(Clone, Debug)]
+pub struct EnrollTarget {
+    pub name: Option<String>,
+    pub person_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub meta: std::collections::BTreeMap<String, String>,
+}
+
+/// The result of `enroll`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnrollReport {
+    pub person: PersonInfo,
+    pub files: Vec<FileOutcome>,
+    pub faces_indexed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoveryReport>,
+}
+
+impl EnrollReport {
+    /// True when every file was imported or already known.
+    pub fn all_ok(&self) -> bool {
+        self.files
+            .iter()
+            .all(|f| matches!(f.status, FileStatus::Imported | FileStatus::Skipped))
+    }
+}
+
+/// Resolve the person for an enrollment: by id (must exist unless a name is given too) or by name.
+pub async fn resolve_person(
+    backend: &Backend,
+    target: &EnrollTarget,
+) -> Result<PersonInfo, ServiceError> {
+    let mut person = match (&target.person_id, &target.name) {
+        (Some(id), name) => {
+            if !is_valid_person_id(id) {
+                return Err(ServiceError::InvalidInput(format!(
+                    "person id `{id}` must match [a-zA-Z0-9_.-:]+ (at most 255 characters)"
+                )));
+            }
+            match backend.table.person(id).await? {
+                Some(p) => p,
+                None => match name {
+                    Some(n) => PersonInfo {
+                        person_id: id.clone(),
+                        name: n.trim().to_string(),
+                        ..PersonInfo::default()
+                    },
+                    None => {
+                        return Err(ServiceError::InvalidInput(format!(
+                            "no person with id `{id}`; give --name to create one"
+                        )))
+                    }
+                },
+            }
+        }
+        (None, Some(name)) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(ServiceError::InvalidInput(
+                    "--name must not be empty".into(),
+                ));
+            }
+            let id = person_id_for(name);
+            match backend.table.person(&id).await? {
+                Some(p) => p,
+                None => PersonInfo {
+                    person_id: id,
+                    name: name.to_string(),
+                    ..PersonInfo::default()
+                },
+            }
+        }
+        (None, None) => {
+            return Err(ServiceError::InvalidInput(
+                "give --name or --person-id".into(),
+            ))
+        }
+    };
+    if let Some(name) = &target.name {
+        person.name = name.trim().to_string();
+    }
+    if target.first_name.is_some() {
+        person.first_name = target.first_name.clone();
+    }
+    if target.last_name.is_some() {
+        person.last_name = target.last_name.clone();
+    }
+    person
+        .meta
+        .extend(target.meta.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok(person)
+}
+
+/// Enroll `files` as one person, one after the other.
+pub async fn enroll(
+    backend: &Backend,
+    target: &EnrollTarget,
+    files: &[PathBuf],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<EnrollReport, ServiceError> {
+    if files.is_empty() {
+        return Err(ServiceError::InvalidInput("no image given".into()));
+    }
+    let person = resolve_person(backend, target).await?;
+    let recovery = ingest::recover(backend, progress).await?;
+    progress.event(ProgressEvent::Started {
+        total: files.len() as u64,
+        label: format!("enrolling {}", person.name),
+    });
+    let in_flight = InFlight::default();
+    let mut outcomes = Vec::with_capacity(files.len());
+    for path in files {
+        let outcome = ingest::ingest_file(backend, path, &person, opts, &in_flight).await?;
+        progress.event(ProgressEvent::ItemDone {
+            item: path.display().to_string(),
+            outcome: outcome.status.as_str().to_string(),
+            ok: matches!(outcome.status, FileStatus::Imported | FileStatus::Skipped),
+        });
+        outcomes.push(outcome);
+    }
+    progress.event(ProgressEvent::Finished);
+    Ok(EnrollReport {
+        faces_indexed: outcomes.iter().map(|o| o.face_ids.len()).sum(),
+        person,
+        files: outcomes,
+        recovery: (recovery.pending_images > 0).then_some(recovery),
+    })
+}

@@ -1,0 +1,103 @@
+//! `list persons|faces` and `status`: what the backend holds.
+
+use crate::error::ServiceError;
+use crate::model::{CollectionInfo, FaceRecord, ImageStatus, PersonInfo, StoreUsage};
+use crate::ports::Backend;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One person with counts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PersonSummary {
+    #[serde(flatten)]
+    pub person: PersonInfo,
+    pub faces: usize,
+    pub images: usize,
+}
+
+/// Every person with at least one face, sorted by name.
+pub async fn list_persons(backend: &Backend) -> Result<Vec<PersonSummary>, ServiceError> {
+    let faces = backend.table.all_faces().await?;
+    let mut by_id: BTreeMap<String, (PersonInfo, usize, BTreeSet<String>)> = BTreeMap::new();
+    for f in faces {
+        let e = by_id
+            .entry(f.person.person_id.clone())
+            .or_insert_with(|| (f.person.clone(), 0, BTreeSet::new()));
+        e.1 += 1;
+        e.2.insert(f.image_hash);
+    }
+    let mut out: Vec<PersonSummary> = by_id
+        .into_values()
+        .map(|(person, faces, images)| PersonSummary {
+            person,
+            faces,
+            images: images.len(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.person
+            .name
+            .to_lowercase()
+            .cmp(&b.person.name.to_lowercase())
+            .then(a.person.person_id.cmp(&b.person.person_id))
+    });
+    Ok(out)
+}
+
+/// Every face record, optionally of one person, sorted by person then time.
+pub async fn list_faces(
+    backend: &Backend,
+    person_id: Option<&str>,
+) -> Result<Vec<FaceRecord>, ServiceError> {
+    let mut faces = match person_id {
+        Some(id) => backend.table.faces_of_person(id).await?,
+        None => backend.table.all_faces().await?,
+    };
+    faces.sort_by(|a, b| {
+        a.person
+            .name
+            .cmp(&b.person.name)
+            .then(a.created_at.cmp(&b.created_at))
+            .then(a.face_id.cmp(&b.face_id))
+    });
+    Ok(faces)
+}
+
+/// Counts and locations.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StatusReport {
+    pub backend: String,
+    pub image_store: String,
+    pub collection: CollectionInfo,
+    pub table: String,
+    pub persons: usize,
+    pub face_records: usize,
+    pub images_by_status: BTreeMap<String, usize>,
+    pub store: StoreUsage,
+}
+
+pub async fn status(backend: &Backend) -> Result<StatusReport, ServiceError> {
+    let collection = backend.collection.info().await?;
+    let faces = backend.table.all_faces().await?;
+    let persons: BTreeSet<&str> = faces.iter().map(|f| f.person.person_id.as_str()).collect();
+    let mut images_by_status = BTreeMap::new();
+    for s in [
+        ImageStatus::Indexed,
+        ImageStatus::NoFace,
+        ImageStatus::MultipleFaces,
+        ImageStatus::Pending,
+    ] {
+        let n = backend.table.images(Some(s)).await?.len();
+        images_by_status.insert(s.as_str().to_string(), n);
+    }
+    Ok(StatusReport {
+        backend: backend.kind.clone(),
+        image_store: backend.images.location(),
+        table: backend.table.name(),
+        persons: persons.len(),
+        face_records: faces.len(),
+        images_by_status,
+        store: backend.images.usage().await?,
+        collection,
+    })
+}

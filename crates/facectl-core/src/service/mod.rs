@@ -1,0 +1,154 @@
+//! Use cases: one module per command family, sharing the helpers below.
+
+pub mod bulk_import;
+pub mod delete;
+pub mod doctor;
+pub mod enroll;
+pub mod ingest;
+pub mod inventory;
+pub mod provision;
+pub mod search;
+pub mod verify;
+
+use crate::error::{BackendError, ServiceError};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+/// Largest file facectl reads as an image (bigger files are refused before decoding).
+pub const DEFAULT_MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Read an image file, refusing empty and oversized files with a message naming the file.
+pub fn read_image_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ServiceError> {
+    let meta = std::fs::metadata(path).map_err(|e| ServiceError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(ServiceError::InvalidInput(format!(
+            "{}: is a directory",
+            path.display()
+        )));
+    }
+    if meta.len() > max_bytes {
+        return Err(ServiceError::Backend(BackendError::InvalidImage {
+            origin: path.display().to_string(),
+            reason: format!(
+                "file is {} bytes, over the {} byte limit",
+                meta.len(),
+                max_bytes
+            ),
+        }));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ServiceError::io(path, e))?;
+    if bytes.is_empty() {
+        return Err(ServiceError::Backend(BackendError::InvalidImage {
+            origin: path.display().to_string(),
+            reason: "file is empty".into(),
+        }));
+    }
+    Ok(bytes)
+}
+
+/// SHA-256 of the bytes, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Image format by content (magic bytes), as `(extension, content type)`.
+pub fn sniff_format(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let b = bytes;
+    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("png", "image/png"))
+    } else if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        Some(("webp", "image/webp"))
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some(("gif", "image/gif"))
+    } else if b.starts_with(b"BM") {
+        Some(("bmp", "image/bmp"))
+    } else if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
+        Some(("tiff", "image/tiff"))
+    } else {
+        None
+    }
+}
+
+/// Content-addressed key for an image: `ab/<sha256>.<ext>`.
+pub fn image_key(hash: &str, ext: &str) -> String {
+    format!("{}/{hash}.{ext}", &hash[..2.min(hash.len())])
+}
+
+/// Retry a backend call on retryable errors (throttling, unavailable) with capped exponential
+/// backoff and jitter; other errors return at once.
+pub async fn with_retry<T, F, Fut>(attempts: u32, mut call: F) -> Result<T, BackendError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, BackendError>>,
+{
+    let mut delay = Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(e) if e.is_retryable() && attempt < attempts => {
+                let jitter = Duration::from_millis(u64::from(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.subsec_millis())
+                        .unwrap_or(0)
+                        % 100,
+                ));
+                tracing::debug!(attempt, error = %e, "retrying after {:?}", delay + jitter);
+                tokio::time::sleep(delay + jitter).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(sniff_format(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().0, "jpg");
+        assert_eq!(sniff_format(b"\x89PNG\r\n\x1a\nxxxx").unwrap().0, "png");
+        assert_eq!(sniff_format(b"RIFF\0\0\0\0WEBPVP8 ").unwrap().0, "webp");
+        assert!(sniff_format(b"hello").is_none());
+        assert_eq!(image_key("abcdef", "jpg"), "ab/abcdef.jpg");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_retries_only_retryable_errors() {
+        let calls = AtomicU32::new(0);
+        let r: Result<u32, _> = with_retry(5, || async {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            if n < 2 {
+                Err(BackendError::Throttled("slow down".into()))
+            } else {
+                Ok(n)
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 2);
+        let calls = AtomicU32::new(0);
+        let r: Result<u32, _> = with_retry(5, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(BackendError::NotFound("x".into()))
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let calls = AtomicU32::new(0);
+        let r: Result<u32, _> = with_retry(3, || async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(BackendError::Throttled("x".into()))
+        })
+        .await;
+        assert!(matches!(r, Err(BackendError::Throttled(_))));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+}
