@@ -20,7 +20,7 @@ pub struct FoldStats {
 }
 
 /// Replaces every `DequantizeLinear` whose inputs are all initializers by a float32 initializer
-/// `(q - zero_point) * scale`, then drops graph inputs that are also initializers.
+/// `(q - zero_point) * scale`, then drops graph inputs that are provided by an initializer or node, or unused.
 pub fn fold_dequantize(graph: &mut GraphProto) -> Result<FoldStats, String> {
     let mut stats = FoldStats::default();
     let mut init_index: HashMap<String, usize> = graph
@@ -78,9 +78,24 @@ pub fn fold_dequantize(graph: &mut GraphProto) -> Result<FoldStats, String> {
         .filter(|t| used.contains(t.name.as_str()))
         .collect();
 
-    let init_names: HashSet<String> = graph.initializer.iter().map(|t| t.name.clone()).collect();
+    // Graph inputs that an initializer or a node provides, or that nothing consumes, are not
+    // real inputs (SFace lists its original float weight names as dangling inputs).
+    let provided: HashSet<String> = graph
+        .initializer
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(graph.node.iter().flat_map(|n| n.output.iter().cloned()))
+        .collect();
     let before = graph.input.len();
-    graph.input.retain(|i| !init_names.contains(&i.name));
+    let consumed: HashSet<&str> = graph
+        .node
+        .iter()
+        .flat_map(|n| n.input.iter().map(String::as_str))
+        .collect();
+    let consumed: HashSet<String> = consumed.into_iter().map(str::to_string).collect();
+    graph
+        .input
+        .retain(|i| !provided.contains(&i.name) && consumed.contains(&i.name));
     stats.inputs_dropped = before - graph.input.len();
     Ok(stats)
 }
