@@ -1,1 +1,65 @@
-fn main(){}
+//! facectl's binary edge: parse flags, resolve settings, run one command, map errors to exit codes.
+
+mod backend;
+mod cli;
+mod commands;
+mod exit;
+mod printer;
+mod settings;
+
+use clap::FromArgMatches;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = match cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    init_logging(&parsed.global);
+    let code = match run(parsed) {
+        Ok(code) => code,
+        Err(err) => {
+            let (code, msg) = exit::classify(&err);
+            eprintln!("error: {msg}");
+            code
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn init_logging(g: &cli::GlobalArgs) {
+    let default = match (g.quiet, g.verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
+        (_, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env(settings::ENV_LOG)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::env::var_os(settings::ENV_NO_COLOR).is_none_or(|v| v.is_empty()))
+        .without_time()
+        .try_init();
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<u8> {
+    let settings = settings::Settings::resolve(&cli.global)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(commands::dispatch(cli.command, settings))
+}

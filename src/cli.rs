@@ -1,0 +1,291 @@
+//! Command-line grammar (clap derive): global flags and one variant per subcommand.
+
+use crate::settings::{self, BackendKind, OutputFormat};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  ran, but the result is negative (no match, verification failed, some files failed)
+  2  error (usage, configuration, backend or models unavailable)
+  130 interrupted (Ctrl-C); work done so far is kept and a re-run resumes";
+
+/// The full command with generated help text (environment list and exit codes).
+pub fn command() -> clap::Command {
+    let mut env = String::from("Environment:\n");
+    for (name, what) in settings::ENV_VARS {
+        env.push_str(&format!("  {name:<18} {what}\n"));
+    }
+    env.push_str("Settings precedence: flags > environment > config file > defaults.\n\n");
+    env.push_str(EXIT_CODES_HELP);
+    <Cli as clap::CommandFactory>::command().after_help(env)
+}
+
+/// facectl: operate a face recognition system (enroll, search, delete people by face),
+/// offline on this machine (local backend) or on AWS (S3 + Rekognition + DynamoDB).
+#[derive(Debug, Parser)]
+#[command(name = "facectl", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Backend to use.
+    #[arg(long, global = true, env = settings::ENV_BACKEND, value_enum)]
+    pub backend: Option<BackendKind>,
+    /// Local backend data folder (images, database, models).
+    #[arg(long, global = true, env = settings::ENV_DATA_DIR, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Folder with the ONNX face models.
+    #[arg(long, global = true, env = settings::ENV_MODEL_DIR, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Config file (TOML).
+    #[arg(long, global = true, env = settings::ENV_CONFIG, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format for results on stdout.
+    #[arg(long, short = 'o', global = true, env = settings::ENV_OUTPUT, value_enum)]
+    pub output: Option<OutputFormat>,
+    /// Only print results and errors (no progress, no warnings).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Never show progress bars (they are hidden anyway when stderr is not a terminal).
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the image store, face collection and person table (idempotent).
+    Provision(ProvisionArgs),
+    /// Index a person's face from one or more photos.
+    Enroll(EnrollArgs),
+    /// Import a folder of photos; persons from folder names, file names or a CSV.
+    BulkImport(BulkImportArgs),
+    /// Find who is in a photo.
+    Search(SearchArgs),
+    /// Check whether a photo shows a given enrolled person (1:1).
+    Verify(VerifyArgs),
+    /// Check whether two photos show the same person.
+    Compare(CompareArgs),
+    /// Forget a person, a face or an image everywhere (collection, table, image store).
+    Delete(DeleteArgs),
+    /// List enrolled persons or faces.
+    List(ListArgs),
+    /// Show counts, locations, model and sizes.
+    Status,
+    /// Find and repair disagreements between collection, table and image store.
+    Doctor(DoctorArgs),
+    /// Install or check the face models.
+    Models(ModelsArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Manpage,
+}
+
+#[derive(Debug, Args)]
+pub struct ProvisionArgs {
+    /// Show what would be created without creating anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// How to treat photos where several faces are of similar size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MultipleArg {
+    /// Index the largest face.
+    Largest,
+    /// Index nothing and report the photo as `multiple_faces`.
+    Skip,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexArgs {
+    /// Index every face in the photo (up to 100) instead of the largest.
+    #[arg(long)]
+    pub all_faces: bool,
+    /// Quality gate before indexing (as Rekognition's QualityFilter).
+    #[arg(long, default_value = "auto", value_parser = ["none", "auto", "low", "medium", "high"])]
+    pub quality_filter: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// Photos of the person.
+    #[arg(required = true, value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// Person's display name (the person is created if new).
+    #[arg(long, required_unless_present = "person_id")]
+    pub name: Option<String>,
+    /// Existing person id (or a new id, together with --name).
+    #[arg(long)]
+    pub person_id: Option<String>,
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// Extra metadata, repeatable: --meta team=red --meta badge=42
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+/// Where each imported file's person comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NameFrom {
+    /// Sub-folder name for files in sub-folders, file name for files at the top.
+    Auto,
+    /// The file's folder: dir/Jane_Doe/1.jpg -> "Jane Doe".
+    Folder,
+    /// The file name: Jane_Doe_0001.jpg -> "Jane Doe".
+    Stem,
+}
+
+#[derive(Debug, Args)]
+pub struct BulkImportArgs {
+    /// Folder to import (walked recursively; hidden entries skipped).
+    pub dir: PathBuf,
+    /// How persons are named (ignored with --mapping).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub name_from: NameFrom,
+    /// CSV mapping `file,name[,first_name,last_name,person_id,<meta>...]` (header optional).
+    #[arg(long, value_name = "CSV")]
+    pub mapping: Option<PathBuf>,
+    /// Files processed at once (default 2, or `jobs` in the config file).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// When a photo shows several faces of similar size.
+    #[arg(long, value_enum, default_value = "skip")]
+    pub multiple: MultipleArg,
+    /// Stop after this many files.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Write the per-file outcomes as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Photo to search.
+    pub image: PathBuf,
+    /// Search only the largest face.
+    #[arg(long)]
+    pub largest: bool,
+    /// Minimum similarity 0-100 (default 80).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Matches per face.
+    #[arg(long, default_value_t = 5)]
+    pub max_matches: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Photo to check.
+    pub image: PathBuf,
+    /// Person's name (must be unique).
+    #[arg(long, required_unless_present = "person_id", conflicts_with = "person_id")]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub person_id: Option<String>,
+    /// Minimum similarity 0-100 (default 80).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    pub source: PathBuf,
+    pub target: PathBuf,
+    /// Minimum similarity 0-100 (default 80).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["person", "person_id", "face", "image"])))]
+pub struct DeleteArgs {
+    /// Person by name: all their faces and images.
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Person by id.
+    #[arg(long)]
+    pub person_id: Option<String>,
+    /// One face by id.
+    #[arg(long)]
+    pub face: Option<String>,
+    /// One image by content hash, stored key or local file.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// List what would be deleted, delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(subcommand)]
+    pub what: ListWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListWhat {
+    /// Enrolled persons with face and image counts.
+    Persons,
+    /// Enrolled faces.
+    Faces {
+        /// Only this person's faces (by id).
+        #[arg(long)]
+        person_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair what was found.
+    #[arg(long)]
+    pub fix: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: ModelsAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Download the models from their official URLs (SHA-256 checked) into the model folder.
+    Install {
+        /// Import from a local file or folder instead of downloading.
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// Download from this base URL instead of the official ones (mirrors, tests).
+        #[arg(long, value_name = "URL", conflicts_with = "from")]
+        base_url: Option<String>,
+    },
+    /// Check the models in the model folder load.
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,45 @@
+//! One module per subcommand; `dispatch` routes a parsed command to it.
+
+mod bulk_import;
+mod compare;
+mod completions;
+mod delete;
+mod doctor;
+mod enroll;
+mod list;
+mod models;
+mod provision;
+mod search;
+mod status;
+mod verify;
+
+use crate::cli::{Command, IndexArgs};
+use crate::printer::Printer;
+use crate::settings::Settings;
+use anyhow::Result;
+use facectl_core::model::QualityFilter;
+
+/// Run one command; returns the exit code.
+pub async fn dispatch(command: Command, settings: Settings) -> Result<u8> {
+    let printer = Printer::new(&settings);
+    match command {
+        Command::Provision(a) => provision::run(a, &settings, &printer).await,
+        Command::Enroll(a) => enroll::run(a, &settings, &printer).await,
+        Command::BulkImport(a) => bulk_import::run(a, &settings, &printer).await,
+        Command::Search(a) => search::run(a, &settings, &printer).await,
+        Command::Verify(a) => verify::run(a, &settings, &printer).await,
+        Command::Compare(a) => compare::run(a, &settings, &printer).await,
+        Command::Delete(a) => delete::run(a, &settings, &printer).await,
+        Command::List(a) => list::run(a, &settings, &printer).await,
+        Command::Status => status::run(&settings, &printer).await,
+        Command::Doctor(a) => doctor::run(a, &settings, &printer).await,
+        Command::Models(a) => models::run(a, &settings, &printer),
+        Command::Completions(a) => completions::run(a),
+        Command::Manpage => completions::manpage(),
+    }
+}
+
+/// The quality filter named by `--quality-filter` (validated by clap).
+fn quality(args: &IndexArgs) -> Result<QualityFilter> {
+    args.quality_filter.parse().map_err(anyhow::Error::msg)
+}

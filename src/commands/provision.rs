@@ -1,0 +1,35 @@
+//! `facectl provision`.
+
+use crate::cli::ProvisionArgs;
+use crate::exit;
+use crate::printer::Printer;
+use crate::settings::{OutputFormat, Settings};
+use anyhow::Result;
+use facectl_core::model::ResourceState;
+use facectl_core::service::provision;
+
+pub async fn run(args: ProvisionArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
+    let backend = crate::backend::open(settings)?;
+    let report = provision::provision(&backend, args.dry_run).await?;
+    match printer.output {
+        OutputFormat::Table | OutputFormat::Csv => {
+            let mut t = printer.table(&["resource", "name", "state", "detail"]);
+            for r in &report.resources {
+                let state = match r.state {
+                    ResourceState::Existed => "existed",
+                    ResourceState::Created => "created",
+                    ResourceState::WouldCreate => "would create",
+                };
+                t.add_row(vec![
+                    r.kind.clone(),
+                    r.name.clone(),
+                    state.to_string(),
+                    r.detail.clone().unwrap_or_default(),
+                ]);
+            }
+            printer.print_table(&t)?;
+        }
+        _ => printer.json(&report)?,
+    }
+    Ok(exit::OK)
+}

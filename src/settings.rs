@@ -1,0 +1,143 @@
+//! Settings resolved once per run: flags > environment > config file > defaults.
+//!
+//! Every environment variable facectl reads is declared here.
+
+use crate::cli::GlobalArgs;
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Backend: `local` or `aws`.
+pub const ENV_BACKEND: &str = "FACECTL_BACKEND";
+/// Local backend data folder (images, SQLite database, models).
+pub const ENV_DATA_DIR: &str = "FACECTL_DATA_DIR";
+/// Folder holding the ONNX models (overrides `<data dir>/models`).
+pub const ENV_MODEL_DIR: &str = facectl_engine::MODEL_DIR_ENV;
+/// Config file path.
+pub const ENV_CONFIG: &str = "FACECTL_CONFIG";
+/// Output format: table, json, jsonl, csv.
+pub const ENV_OUTPUT: &str = "FACECTL_OUTPUT";
+/// Log filter for `tracing` (e.g. `debug`, `facectl_local=trace`).
+pub const ENV_LOG: &str = "FACECTL_LOG";
+/// Disables colours when set to anything (https://no-color.org).
+pub const ENV_NO_COLOR: &str = "NO_COLOR";
+
+/// Every variable, for `--help` and the README.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    (ENV_BACKEND, "backend: local (default) or aws"),
+    (ENV_DATA_DIR, "local data folder (default: $XDG_DATA_HOME/facectl)"),
+    (ENV_MODEL_DIR, "folder with the ONNX models (default: <data dir>/models)"),
+    (ENV_CONFIG, "config file (default: $XDG_CONFIG_HOME/facectl/config.toml)"),
+    (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
+    (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),
+    (ENV_NO_COLOR, "disable colours"),
+];
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// Backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendKind {
+    Local,
+    Aws,
+}
+
+/// The config file (TOML). Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub backend: Option<BackendKind>,
+    pub data_dir: Option<PathBuf>,
+    pub model_dir: Option<PathBuf>,
+    pub output: Option<OutputFormat>,
+    pub threshold: Option<f32>,
+    pub jobs: Option<usize>,
+}
+
+/// The settings every command sees.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub backend: BackendKind,
+    pub data_dir: PathBuf,
+    pub model_dir: PathBuf,
+    pub output: OutputFormat,
+    /// Default match threshold (0-100) when a command's flag is absent.
+    pub threshold: f32,
+    /// Default `--jobs`.
+    pub jobs: usize,
+    pub quiet: bool,
+    pub verbose: u8,
+    pub progress: bool,
+    pub color: bool,
+    pub config_file: Option<PathBuf>,
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("facectl").join("config.toml"))
+}
+
+fn load_config(path: &Path, explicit: bool) -> Result<Option<ConfigFile>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let cfg: ConfigFile = toml::from_str(&text)
+                .with_context(|| format!("config file {}", path.display()))?;
+            Ok(Some(cfg))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("config file {}", path.display())),
+    }
+}
+
+impl Settings {
+    /// Resolve from parsed flags (clap already merged flags with their env vars).
+    pub fn resolve(g: &GlobalArgs) -> Result<Settings> {
+        let (config_path, explicit) = match &g.config {
+            Some(p) => (Some(p.clone()), true),
+            None => (default_config_path(), false),
+        };
+        let cfg = match &config_path {
+            Some(p) => load_config(p, explicit)?,
+            None => None,
+        };
+        let loaded_from = cfg.as_ref().and(config_path.clone());
+        let cfg = cfg.unwrap_or_default();
+        let data_dir = match g.data_dir.clone().or(cfg.data_dir) {
+            Some(d) => d,
+            None => dirs::data_dir()
+                .map(|d| d.join("facectl"))
+                .context("cannot find a data folder: set --data-dir or FACECTL_DATA_DIR")?,
+        };
+        let model_dir = g
+            .model_dir
+            .clone()
+            .or(cfg.model_dir)
+            .unwrap_or_else(|| data_dir.join("models"));
+        let threshold = cfg.threshold.unwrap_or(facectl_core::service::search::DEFAULT_THRESHOLD);
+        if !(0.0..=100.0).contains(&threshold) {
+            bail!("config file: threshold {threshold} is outside 0-100");
+        }
+        let stderr_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Ok(Settings {
+            backend: g.backend.or(cfg.backend).unwrap_or(BackendKind::Local),
+            data_dir,
+            model_dir,
+            output: g.output.or(cfg.output).unwrap_or(OutputFormat::Table),
+            threshold,
+            jobs: cfg.jobs.unwrap_or(2).max(1),
+            quiet: g.quiet,
+            verbose: g.verbose,
+            progress: stderr_tty && !g.quiet && !g.no_progress,
+            color: std::env::var_os(ENV_NO_COLOR).is_none_or(|v| v.is_empty()) && stderr_tty,
+            config_file: loaded_from,
+        })
+    }
+}

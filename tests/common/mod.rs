@@ -1,0 +1,74 @@
+//! Shared helpers for the CLI tests: a facectl command in a fresh data folder with real models.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The model folder from FACECTL_MODEL_DIR; tests fail (never skip) without it.
+pub fn model_dir() -> PathBuf {
+    let dir = std::env::var_os("FACECTL_MODEL_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        panic!("FACECTL_MODEL_DIR is not set: point it at a folder with the YuNet and SFace ONNX models (e.g. ../shared/models), or run scripts/test.sh")
+    });
+    assert!(
+        dir.join("face_recognition_sface_2021dec_int8bq.onnx").is_file(),
+        "FACECTL_MODEL_DIR={} does not hold face_recognition_sface_2021dec_int8bq.onnx",
+        dir.display()
+    );
+    dir
+}
+
+/// `../shared/data` beside the checkout.
+pub fn shared_data() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    assert!(p.is_dir(), "evaluation data not found at {}", p.display());
+    p
+}
+
+pub fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/images").join(name)
+}
+
+/// A sandbox: its own data folder and config home, so nothing of the user's leaks in.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("facectl").expect("facectl binary");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("FACECTL_DATA_DIR", self.data_dir())
+            .env("FACECTL_MODEL_DIR", model_dir())
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// Run and parse stdout as JSON, asserting the exit code.
+    pub fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
+        let out = self.cmd().args(args).args(["--output", "json"]).output().expect("run facectl");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "facectl {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("facectl {args:?}: stdout is not JSON ({e}):\n{stdout}"))
+    }
+}
