@@ -87,14 +87,14 @@ async fn index_search_delete_round_trip() {
 
     assert_eq!(
         b.collection
-            .delete_faces(&[obama.clone()])
+            .delete_faces(std::slice::from_ref(&obama))
             .await
             .expect("delete"),
-        [obama.clone()]
+        vec![obama.clone()]
     );
     assert!(b
         .collection
-        .delete_faces(&[obama.clone()])
+        .delete_faces(std::slice::from_ref(&obama))
         .await
         .expect("again")
         .is_empty());
@@ -115,7 +115,7 @@ async fn index_search_delete_round_trip() {
     );
     other
         .collection
-        .delete_faces(&[again.clone()])
+        .delete_faces(std::slice::from_ref(&again))
         .await
         .expect("delete");
     let gone = search(&b, "obama2.jpg").await;
@@ -224,7 +224,10 @@ async fn match_faces_and_compare() {
     let no_face = common::read(&common::no_face_photo());
     assert_eq!(
         b.collection
-            .match_faces(input(&no_face, "", "view.jpg"), &[obama.clone()])
+            .match_faces(
+                input(&no_face, "", "view.jpg"),
+                std::slice::from_ref(&obama)
+            )
             .await
             .expect("match"),
         None
@@ -297,7 +300,10 @@ async fn a_collection_built_with_another_model_is_refused() {
         mismatch(
             backend
                 .collection
-                .match_faces(input(&bytes, "", "obama2.jpg"), &[obama.clone()])
+                .match_faces(
+                    input(&bytes, "", "obama2.jpg"),
+                    std::slice::from_ref(&obama),
+                )
                 .await
                 .map(|_| ()),
         );

@@ -110,7 +110,6 @@ async fn schema_version_wal_and_tables_are_set() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user_version");
     assert_eq!(version, SCHEMA_VERSION);
-    assert!(SCHEMA_VERSION >= 1);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("journal_mode");

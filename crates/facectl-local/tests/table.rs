@@ -157,7 +157,7 @@ async fn images_by_status_put_and_delete() {
     );
     assert_eq!(
         t.images(Some(ImageStatus::Pending)).await.expect("pending"),
-        [pending.clone()]
+        vec![pending.clone()]
     );
     // put_image replaces.
     let multiple = ImageRecord {

@@ -33,11 +33,12 @@ pub(crate) fn embedding_to_blob(v: &[f32]) -> Vec<u8> {
 }
 
 pub(crate) fn blob_to_embedding(b: &[u8]) -> Option<Vec<f32>> {
-    if b.is_empty() || b.len() % 4 != 0 {
+    let chunks = b.chunks_exact(4);
+    if b.is_empty() || !chunks.remainder().is_empty() {
         return None;
     }
     Some(
-        b.chunks_exact(4)
+        chunks
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect(),
     )
