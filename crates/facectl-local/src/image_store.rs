@@ -41,6 +41,9 @@ fn resolve(root: &Path, key: &str) -> BackendResult<PathBuf> {
     if key.contains('\\') || key.contains('\0') {
         return Err(bad("backslashes and NUL are not allowed"));
     }
+    if key.starts_with('/') {
+        return Err(bad("absolute keys are not allowed"));
+    }
     if key
         .split('/')
         .any(|part| part.is_empty() || part == "." || part == "..")

@@ -232,3 +232,30 @@ async fn many_ids_are_read_in_batches() {
     assert_eq!(t.delete_faces(&ids).await.expect("delete"), 1200);
     assert!(t.all_faces().await.expect("all").is_empty());
 }
+
+#[tokio::test]
+async fn two_processes_can_write_at_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let first = table(tmp.path()).await;
+    let second = common::backend(tmp.path(), false).table;
+    let mut tasks = Vec::new();
+    for (n, t) in [first.clone(), second].into_iter().enumerate() {
+        for i in 0..40 {
+            let t = t.clone();
+            tasks.push(tokio::spawn(async move {
+                let p = person(&format!("p{n}"), &format!("Person {n}"));
+                let hash = format!("{n}{i:03}");
+                t.commit_image(
+                    &image(&hash, ImageStatus::Indexed, &p.person_id, 1, i),
+                    &[face(&format!("f{n}-{i}"), &p, &hash, i)],
+                )
+                .await
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.expect("join").expect("commit");
+    }
+    assert_eq!(first.all_faces().await.expect("all").len(), 80);
+    assert_eq!(first.images(None).await.expect("images").len(), 80);
+}
