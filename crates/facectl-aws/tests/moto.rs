@@ -1,26 +1,25 @@
 //! Integration tests of the aws backend against moto (real S3 and DynamoDB protocols on
 //! loopback) with Rekognition answered by the in-memory fake (see `common`).
 //!
-//! Run: `cargo test -p facectl-aws --test moto` (starts `moto_server` from the venv of
+//! Run: `cargo test -p facectl-aws --test moto --test moto_table` (starts `moto_server` from the venv of
 //! `scripts/moto.sh install`, installing it when missing), or against a running server:
 //! `FACECTL_TEST_MOTO_ENDPOINT=http://127.0.0.1:5000 cargo test -p facectl-aws --test moto`.
 
 mod common;
 
-use async_trait::async_trait;
 use common::fake_rekognition::{photo, FakeRekognition, BLUE, GREEN, RED};
-use common::{backend, fixture, Moto};
+use common::kill_after::KillAfter;
+use common::{backend, face, fixture, image, Moto};
 use facectl_core::contract::{run_story, Fixtures};
 use facectl_core::model::*;
 use facectl_core::naming::Naming;
-use facectl_core::ports::{BackendResult, PersonTable};
 use facectl_core::progress::{CancelFlag, NoProgress};
 use facectl_core::service::bulk_import::{bulk_import, BulkOptions};
 use facectl_core::service::ingest::IngestOptions;
 use facectl_core::service::search::{search, SearchOptions};
 use facectl_core::service::{doctor, provision};
 use facectl_core::{Backend, BackendError};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -266,256 +265,6 @@ async fn images_keep_metadata_and_list_under_the_prefix() {
         backend.images.get("ab/one.png").await,
         Err(BackendError::NotFound(_))
     ));
-}
-
-fn face(id: &str, person: &str, hash: &str) -> FaceRecord {
-    FaceRecord {
-        face_id: id.into(),
-        person: facectl_core::naming::person_named(person),
-        image_key: format!("{}/{hash}.png", &hash[..2]),
-        image_hash: hash.into(),
-        bbox: BoundingBox {
-            x: 1.0,
-            y: 2.0,
-            width: 3.0,
-            height: 4.0,
-        },
-        confidence: 99.0,
-        model: "fake-7.0".into(),
-        created_at: 1,
-    }
-}
-
-fn image(hash: &str, status: ImageStatus, faces: u32) -> ImageRecord {
-    ImageRecord {
-        image_hash: hash.into(),
-        image_key: format!("{}/{hash}.png", &hash[..2]),
-        source: format!("/photos/{hash}.png"),
-        status,
-        person_id: Some("Ann_Lee".into()),
-        faces,
-        updated_at: 1,
-    }
-}
-
-#[tokio::test]
-async fn table_commits_atomically_and_reads_in_batches() {
-    let moto = Moto::start();
-    let fake = FakeRekognition::default();
-    let cfg = common::config(&moto, "ddb");
-    let backend = backend(&cfg, &fake).await;
-    let table = &backend.table;
-    table.provision(false).await.expect("provision");
-
-    let faces: Vec<FaceRecord> = (0..120)
-        .map(|i| face(&format!("f{i:03}"), "Ann Lee", "aa11"))
-        .collect();
-    let img = image("aa11", ImageStatus::Indexed, 120);
-    table
-        .commit_image(&img, &faces)
-        .await
-        .expect("commit 120 faces");
-    // A face that is already recorded makes the whole commit fail, writing nothing.
-    let other = image("bb22", ImageStatus::Indexed, 2);
-    let dup = [
-        face("new-1", "Bo Chen", "bb22"),
-        face("f005", "Bo Chen", "bb22"),
-    ];
-    let err = table
-        .commit_image(&other, &dup)
-        .await
-        .expect_err("duplicate");
-    assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
-    assert!(table.image("bb22").await.expect("image").is_none());
-    assert!(table
-        .faces(&["new-1".into()])
-        .await
-        .expect("faces")
-        .is_empty());
-
-    let mut ids: Vec<String> = (0..120).map(|i| format!("f{i:03}")).collect();
-    ids.push("missing".into());
-    let mut got = table.faces(&ids).await.expect("batch get");
-    got.sort_by(|a, b| a.face_id.cmp(&b.face_id));
-    assert_eq!(got, faces);
-    assert_eq!(
-        table
-            .faces_of_person("Ann_Lee")
-            .await
-            .expect("person")
-            .len(),
-        120
-    );
-    assert_eq!(
-        table.faces_of_image("aa11").await.expect("image").len(),
-        120
-    );
-    assert_eq!(table.all_faces().await.expect("all").len(), 120);
-    let named = table.persons_named("ANN LEE").await.expect("named");
-    assert_eq!(named.len(), 1);
-    assert_eq!(named[0].person_id, "Ann_Lee");
-    assert_eq!(
-        table
-            .person("Ann_Lee")
-            .await
-            .expect("person")
-            .map(|p| p.name),
-        Some("Ann Lee".into())
-    );
-
-    table
-        .put_image(&image("cc33", ImageStatus::Pending, 0))
-        .await
-        .expect("pending");
-    let pending = table
-        .images(Some(ImageStatus::Pending))
-        .await
-        .expect("pending");
-    assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].image_hash, "cc33");
-    assert_eq!(table.images(None).await.expect("all images").len(), 2);
-    assert!(table.delete_image("cc33").await.expect("delete"));
-    assert!(!table.delete_image("cc33").await.expect("delete again"));
-    let gone = table
-        .delete_faces(&["f000".into(), "f001".into(), "nope".into()])
-        .await
-        .expect("delete faces");
-    assert_eq!(gone, 2);
-}
-
-#[tokio::test]
-async fn adopts_a_tutorial_table_without_indexes() {
-    let moto = Moto::start();
-    let fake = FakeRekognition::default();
-    let mut cfg = common::config(&moto, "adopt");
-    cfg.schema.hash_key = "RekognitionId".into();
-    let clients = common::clients(&cfg, &fake).await;
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-        ScalarAttributeType,
-    };
-    clients
-        .dynamodb
-        .create_table()
-        .table_name(&cfg.table)
-        .billing_mode(BillingMode::PayPerRequest)
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("RekognitionId")
-                .key_type(KeyType::Hash)
-                .build()
-                .expect("key"),
-        )
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("RekognitionId")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attr"),
-        )
-        .send()
-        .await
-        .expect("create tutorial table");
-    clients
-        .dynamodb
-        .put_item()
-        .table_name(&cfg.table)
-        .item("RekognitionId", AttributeValue::S("tutorial-face-1".into()))
-        .item("FullName", AttributeValue::S("Jane Doe".into()))
-        .send()
-        .await
-        .expect("tutorial item");
-    let backend = backend(&cfg, &fake).await;
-    let status = backend.table.provision(false).await.expect("provision");
-    assert_eq!(status.state, ResourceState::Existed);
-    assert!(
-        status
-            .detail
-            .as_deref()
-            .is_some_and(|d| d.contains("person_id-index")),
-        "{status:?}"
-    );
-    let jane = backend
-        .table
-        .persons_named("jane doe")
-        .await
-        .expect("named");
-    assert_eq!(jane.len(), 1);
-    assert_eq!(jane[0].person_id, "Jane_Doe");
-    let faces = backend
-        .table
-        .faces_of_person("Jane_Doe")
-        .await
-        .expect("faces");
-    assert_eq!(faces.len(), 1);
-    assert_eq!(faces[0].face_id, "tutorial-face-1");
-
-    // A mismatched hash key name is refused with the right name.
-    let mut wrong = cfg.clone();
-    wrong.schema.hash_key = "FaceId".into();
-    let b = common::backend(&wrong, &fake).await;
-    let err = b.table.provision(false).await.expect_err("wrong key");
-    assert!(err.to_string().contains("`RekognitionId`"), "{err}");
-}
-
-/// A table whose `commit_image` never returns after `commits` commits (a process killed
-/// mid-image: pending record, stored object and indexed faces, no commit).
-struct KillAfter {
-    inner: Arc<dyn PersonTable>,
-    commits: AtomicUsize,
-}
-
-#[async_trait]
-impl PersonTable for KillAfter {
-    fn name(&self) -> String {
-        self.inner.name()
-    }
-    async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus> {
-        self.inner.provision(dry_run).await
-    }
-    async fn commit_image(&self, image: &ImageRecord, faces: &[FaceRecord]) -> BackendResult<()> {
-        if self
-            .commits
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_err()
-        {
-            std::future::pending::<()>().await;
-        }
-        self.inner.commit_image(image, faces).await
-    }
-    async fn put_image(&self, image: &ImageRecord) -> BackendResult<()> {
-        self.inner.put_image(image).await
-    }
-    async fn image(&self, hash: &str) -> BackendResult<Option<ImageRecord>> {
-        self.inner.image(hash).await
-    }
-    async fn images(&self, status: Option<ImageStatus>) -> BackendResult<Vec<ImageRecord>> {
-        self.inner.images(status).await
-    }
-    async fn delete_image(&self, hash: &str) -> BackendResult<bool> {
-        self.inner.delete_image(hash).await
-    }
-    async fn faces(&self, ids: &[String]) -> BackendResult<Vec<FaceRecord>> {
-        self.inner.faces(ids).await
-    }
-    async fn faces_of_person(&self, id: &str) -> BackendResult<Vec<FaceRecord>> {
-        self.inner.faces_of_person(id).await
-    }
-    async fn faces_of_image(&self, hash: &str) -> BackendResult<Vec<FaceRecord>> {
-        self.inner.faces_of_image(hash).await
-    }
-    async fn all_faces(&self) -> BackendResult<Vec<FaceRecord>> {
-        self.inner.all_faces().await
-    }
-    async fn persons_named(&self, name: &str) -> BackendResult<Vec<PersonInfo>> {
-        self.inner.persons_named(name).await
-    }
-    async fn person(&self, id: &str) -> BackendResult<Option<PersonInfo>> {
-        self.inner.person(id).await
-    }
-    async fn delete_faces(&self, ids: &[String]) -> BackendResult<usize> {
-        self.inner.delete_faces(ids).await
-    }
 }
 
 fn people_folder(dir: &std::path::Path, fake: &FakeRekognition) -> usize {

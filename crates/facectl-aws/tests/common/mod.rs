@@ -8,10 +8,12 @@
 #![allow(dead_code)]
 
 pub mod fake_rekognition;
+pub mod kill_after;
 
 use aws_config::BehaviorVersion;
 use aws_sdk_s3::config::Credentials;
 use facectl_aws::{AwsConfig, Clients};
+use facectl_core::model::{BoundingBox, FaceRecord, ImageRecord, ImageStatus};
 use facectl_core::Backend;
 use fake_rekognition::FakeRekognition;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -148,4 +150,34 @@ pub fn fixture(dir: &std::path::Path, name: &str, bytes: &[u8], fake: &FakeRekog
     std::fs::write(&path, bytes).expect("write fixture");
     fake.register(bytes);
     path
+}
+
+pub fn face(id: &str, person: &str, hash: &str) -> FaceRecord {
+    FaceRecord {
+        face_id: id.into(),
+        person: facectl_core::naming::person_named(person),
+        image_key: format!("{}/{hash}.png", &hash[..2]),
+        image_hash: hash.into(),
+        bbox: BoundingBox {
+            x: 1.0,
+            y: 2.0,
+            width: 3.0,
+            height: 4.0,
+        },
+        confidence: 99.0,
+        model: "fake-7.0".into(),
+        created_at: 1,
+    }
+}
+
+pub fn image(hash: &str, status: ImageStatus, faces: u32) -> ImageRecord {
+    ImageRecord {
+        image_hash: hash.into(),
+        image_key: format!("{}/{hash}.png", &hash[..2]),
+        source: format!("/photos/{hash}.png"),
+        status,
+        person_id: Some("Ann_Lee".into()),
+        faces,
+        updated_at: 1,
+    }
 }
