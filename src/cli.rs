@@ -198,7 +198,11 @@ pub struct VerifyArgs {
     /// Photo to check.
     pub image: PathBuf,
     /// Person's name (must be unique).
-    #[arg(long, required_unless_present = "person_id", conflicts_with = "person_id")]
+    #[arg(
+        long,
+        required_unless_present = "person_id",
+        conflicts_with = "person_id"
+    )]
     pub name: Option<String>,
     #[arg(long)]
     pub person_id: Option<String>,

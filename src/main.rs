@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     let matches = match cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
-            let code = if e.use_stderr() { exit::ERROR } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -39,10 +43,12 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(g: &cli::GlobalArgs) {
+    // tract warns about every model whose opset is newer than it was tested with; the engine
+    // checks the models itself, so that warning is only shown with -vv.
     let default = match (g.quiet, g.verbose) {
         (true, _) => "error",
-        (_, 0) => "warn",
-        (_, 1) => "info",
+        (_, 0) => "warn,tract_onnx=error",
+        (_, 1) => "info,tract_onnx=error",
         (_, 2) => "debug",
         _ => "trace",
     };
@@ -51,13 +57,17 @@ fn init_logging(g: &cli::GlobalArgs) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::env::var_os(settings::ENV_NO_COLOR).is_none_or(|v| v.is_empty()))
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os(settings::ENV_NO_COLOR).is_none_or(|v| v.is_empty()),
+        )
         .without_time()
         .try_init();
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<u8> {
     let settings = settings::Settings::resolve(&cli.global)?;
+    tracing::debug!(config = ?settings.config_file, backend = ?settings.backend, data_dir = %settings.data_dir.display(), "settings");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -86,13 +86,6 @@ impl Printer {
         Ok(())
     }
 
-    /// A warning on stderr, unless quiet.
-    pub fn warn(&self, text: &str) {
-        if !self.quiet {
-            eprintln!("warning: {text}");
-        }
-    }
-
     /// A note on stderr, unless quiet.
     pub fn note(&self, text: &str) {
         if !self.quiet {

@@ -25,9 +25,18 @@ pub const ENV_NO_COLOR: &str = "NO_COLOR";
 /// Every variable, for `--help` and the README.
 pub const ENV_VARS: &[(&str, &str)] = &[
     (ENV_BACKEND, "backend: local (default) or aws"),
-    (ENV_DATA_DIR, "local data folder (default: $XDG_DATA_HOME/facectl)"),
-    (ENV_MODEL_DIR, "folder with the ONNX models (default: <data dir>/models)"),
-    (ENV_CONFIG, "config file (default: $XDG_CONFIG_HOME/facectl/config.toml)"),
+    (
+        ENV_DATA_DIR,
+        "local data folder (default: $XDG_DATA_HOME/facectl)",
+    ),
+    (
+        ENV_MODEL_DIR,
+        "folder with the ONNX models (default: <data dir>/models)",
+    ),
+    (
+        ENV_CONFIG,
+        "config file (default: $XDG_CONFIG_HOME/facectl/config.toml)",
+    ),
     (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
     (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),
     (ENV_NO_COLOR, "disable colours"),
@@ -75,7 +84,6 @@ pub struct Settings {
     /// Default `--jobs`.
     pub jobs: usize,
     pub quiet: bool,
-    pub verbose: u8,
     pub progress: bool,
     pub color: bool,
     pub config_file: Option<PathBuf>,
@@ -88,8 +96,8 @@ fn default_config_path() -> Option<PathBuf> {
 fn load_config(path: &Path, explicit: bool) -> Result<Option<ConfigFile>> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let cfg: ConfigFile = toml::from_str(&text)
-                .with_context(|| format!("config file {}", path.display()))?;
+            let cfg: ConfigFile =
+                toml::from_str(&text).with_context(|| format!("config file {}", path.display()))?;
             Ok(Some(cfg))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(None),
@@ -121,7 +129,9 @@ impl Settings {
             .clone()
             .or(cfg.model_dir)
             .unwrap_or_else(|| data_dir.join("models"));
-        let threshold = cfg.threshold.unwrap_or(facectl_core::service::search::DEFAULT_THRESHOLD);
+        let threshold = cfg
+            .threshold
+            .unwrap_or(facectl_core::service::search::DEFAULT_THRESHOLD);
         if !(0.0..=100.0).contains(&threshold) {
             bail!("config file: threshold {threshold} is outside 0-100");
         }
@@ -134,7 +144,6 @@ impl Settings {
             threshold,
             jobs: cfg.jobs.unwrap_or(2).max(1),
             quiet: g.quiet,
-            verbose: g.verbose,
             progress: stderr_tty && !g.quiet && !g.no_progress,
             color: std::env::var_os(ENV_NO_COLOR).is_none_or(|v| v.is_empty()) && stderr_tty,
             config_file: loaded_from,

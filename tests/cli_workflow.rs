@@ -11,13 +11,23 @@ fn full_workflow_on_the_local_backend() {
 
     // Not provisioned yet: a clear error and exit 2.
     s.cmd()
-        .args(["enroll", example("obama.jpg").to_str().unwrap(), "--name", "Barack Obama"])
+        .args([
+            "enroll",
+            example("obama.jpg").to_str().unwrap(),
+            "--name",
+            "Barack Obama",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("facectl provision"));
 
     let first = s.json(&["provision"], 0);
-    let states: Vec<&str> = first["resources"].as_array().unwrap().iter().map(|r| r["state"].as_str().unwrap()).collect();
+    let states: Vec<&str> = first["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
     assert_eq!(states, ["created", "created", "created"]);
     s.cmd()
         .arg("provision")
@@ -27,17 +37,31 @@ fn full_workflow_on_the_local_backend() {
         .stdout(predicate::str::contains("created").not());
 
     let obama = s.json(
-        &["enroll", example("obama.jpg").to_str().unwrap(), "--name", "Barack Obama", "--meta", "role=president"],
+        &[
+            "enroll",
+            example("obama.jpg").to_str().unwrap(),
+            "--name",
+            "Barack Obama",
+            "--meta",
+            "role=president",
+        ],
         0,
     );
     assert_eq!(obama["person"]["person_id"], "Barack_Obama");
     assert_eq!(obama["faces_indexed"], 1);
     assert_eq!(obama["files"][0]["status"], "imported");
     s.cmd()
-        .args(["enroll", example("biden.jpg").to_str().unwrap(), "--name", "Joe Biden"])
+        .args([
+            "enroll",
+            example("biden.jpg").to_str().unwrap(),
+            "--name",
+            "Joe Biden",
+        ])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("Joe Biden (Joe_Biden): 1 face(s) indexed"));
+        .stdout(predicate::str::contains(
+            "Joe Biden (Joe_Biden): 1 face(s) indexed",
+        ));
 
     // Both people found in the group photo, names joined from the table.
     let found = s.json(&["search", example("two_people.jpg").to_str().unwrap()], 0);
@@ -45,14 +69,22 @@ fn full_workflow_on_the_local_backend() {
     assert_eq!(faces.len(), 2, "{found:#}");
     let mut names: Vec<&str> = faces
         .iter()
-        .map(|f| f["matches"][0]["person"]["name"].as_str().unwrap_or("(none)"))
+        .map(|f| {
+            f["matches"][0]["person"]["name"]
+                .as_str()
+                .unwrap_or("(none)")
+        })
         .collect();
     names.sort();
     assert_eq!(names, ["Barack Obama", "Joe Biden"]);
     for f in faces {
         let sim = f["matches"][0]["similarity"].as_f64().unwrap();
         assert!((80.0..=100.0).contains(&sim), "{sim}");
-        assert_eq!(f["matches"].as_array().unwrap().len(), 1, "only the right person is above 80: {f:#}");
+        assert_eq!(
+            f["matches"].as_array().unwrap().len(),
+            1,
+            "only the right person is above 80: {f:#}"
+        );
     }
     s.cmd()
         .args(["search", example("obama2.jpg").to_str().unwrap()])
@@ -61,14 +93,29 @@ fn full_workflow_on_the_local_backend() {
         .stdout(predicate::str::contains("Barack Obama"))
         .stdout(predicate::str::contains("Barack_Obama"));
     s.cmd()
-        .args(["search", example("two_people.jpg").to_str().unwrap(), "--largest", "--output", "csv"])
+        .args([
+            "search",
+            example("two_people.jpg").to_str().unwrap(),
+            "--largest",
+            "--output",
+            "csv",
+        ])
         .assert()
         .code(0)
-        .stdout(predicate::str::starts_with("face,box,rank,name,person_id,similarity,face_id,image_key\n"))
-        .stdout(predicate::str::contains(",Joe_Biden,").or(predicate::str::contains(",Barack_Obama,")));
+        .stdout(predicate::str::starts_with(
+            "face,box,rank,name,person_id,similarity,face_id,image_key\n",
+        ))
+        .stdout(
+            predicate::str::contains(",Joe_Biden,").or(predicate::str::contains(",Barack_Obama,")),
+        );
     let lines = s
         .cmd()
-        .args(["search", example("two_people.jpg").to_str().unwrap(), "--output", "jsonl"])
+        .args([
+            "search",
+            example("two_people.jpg").to_str().unwrap(),
+            "--output",
+            "jsonl",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8(lines.stdout).unwrap();
@@ -86,18 +133,53 @@ fn full_workflow_on_the_local_backend() {
         .stdout(predicate::str::contains("(no match)"));
 
     // 1:1 and compare.
-    let v = s.json(&["verify", example("obama2.jpg").to_str().unwrap(), "--name", "barack obama"], 0);
+    let v = s.json(
+        &[
+            "verify",
+            example("obama2.jpg").to_str().unwrap(),
+            "--name",
+            "barack obama",
+        ],
+        0,
+    );
     assert_eq!(v["matched"], true);
-    let v = s.json(&["verify", example("biden.jpg").to_str().unwrap(), "--name", "Barack Obama"], 1);
+    let v = s.json(
+        &[
+            "verify",
+            example("biden.jpg").to_str().unwrap(),
+            "--name",
+            "Barack Obama",
+        ],
+        1,
+    );
     assert_eq!(v["matched"], false);
     assert!(v["similarity"].as_f64().unwrap() < 80.0);
-    s.json(&["compare", example("obama.jpg").to_str().unwrap(), example("obama2.jpg").to_str().unwrap()], 0);
-    let c = s.json(&["compare", example("obama.jpg").to_str().unwrap(), example("biden.jpg").to_str().unwrap()], 1);
+    s.json(
+        &[
+            "compare",
+            example("obama.jpg").to_str().unwrap(),
+            example("obama2.jpg").to_str().unwrap(),
+        ],
+        0,
+    );
+    let c = s.json(
+        &[
+            "compare",
+            example("obama.jpg").to_str().unwrap(),
+            example("biden.jpg").to_str().unwrap(),
+        ],
+        1,
+    );
     assert_eq!(c["matched"], false);
 
     // Inventory.
     let persons = s.json(&["list", "persons"], 0);
-    let names: Vec<&str> = persons.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = persons
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["Barack Obama", "Joe Biden"]);
     assert_eq!(persons[0]["meta"]["role"], "president");
     let status = s.json(&["status"], 0);
@@ -133,16 +215,33 @@ fn bad_input_names_the_file_and_exits_non_zero() {
     std::fs::write(&bogus, b"this is not a picture").unwrap();
     let r = s.json(&["enroll", bogus.to_str().unwrap(), "--name", "X"], 1);
     assert_eq!(r["files"][0]["status"], "failed");
-    assert!(r["files"][0]["reason"].as_str().unwrap().contains("notes.jpg"), "{r:#}");
+    assert!(
+        r["files"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("notes.jpg"),
+        "{r:#}"
+    );
     s.cmd()
         .args(["search", dir.path().join("missing.jpg").to_str().unwrap()])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing.jpg"));
-    s.cmd().args(["search", "--threshold", "120", example("obama.jpg").to_str().unwrap()]).assert().code(2);
+    s.cmd()
+        .args([
+            "search",
+            "--threshold",
+            "120",
+            example("obama.jpg").to_str().unwrap(),
+        ])
+        .assert()
+        .code(2);
     s.cmd().args(["frobnicate"]).assert().code(2);
     let status = s.json(&["status"], 0);
-    assert_eq!(status["store"]["objects"], 0, "nothing stored for a failed file");
+    assert_eq!(
+        status["store"]["objects"], 0,
+        "nothing stored for a failed file"
+    );
 }
 
 #[test]
@@ -155,18 +254,42 @@ fn help_documents_exit_codes_and_environment() {
         .stdout(predicate::str::contains("Exit codes:"))
         .stdout(predicate::str::contains("FACECTL_DATA_DIR"))
         .stdout(predicate::str::contains("bulk-import"));
-    for sub in ["provision", "enroll", "bulk-import", "search", "verify", "compare", "delete", "list", "status", "doctor", "models", "completions"] {
-        s.cmd().args([sub, "--help"]).assert().code(0).stdout(predicate::str::contains("Usage: facectl"));
+    for sub in [
+        "provision",
+        "enroll",
+        "bulk-import",
+        "search",
+        "verify",
+        "compare",
+        "delete",
+        "list",
+        "status",
+        "doctor",
+        "models",
+        "completions",
+    ] {
+        s.cmd()
+            .args([sub, "--help"])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("Usage: facectl"));
     }
 }
 
 #[test]
 fn completions_in_the_repository_are_current() {
     let s = Sandbox::new();
-    for (shell, file) in [("bash", "facectl.bash"), ("zsh", "_facectl"), ("fish", "facectl.fish"), ("powershell", "_facectl.ps1")] {
+    for (shell, file) in [
+        ("bash", "facectl.bash"),
+        ("zsh", "_facectl"),
+        ("fish", "facectl.fish"),
+        ("powershell", "_facectl.ps1"),
+    ] {
         let out = s.cmd().args(["completions", shell]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions").join(file);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("completions")
+            .join(file);
         let committed = std::fs::read(&path).unwrap_or_default();
         assert!(
             committed == out.stdout,

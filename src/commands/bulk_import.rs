@@ -89,7 +89,10 @@ fn print_summary(printer: &Printer, r: &BulkReport) -> Result<()> {
         t.add_row(vec![label.to_string(), n.to_string()]);
     }
     if r.not_attempted > 0 {
-        t.add_row(vec!["not attempted (interrupted)".into(), r.not_attempted.to_string()]);
+        t.add_row(vec![
+            "not attempted (interrupted)".into(),
+            r.not_attempted.to_string(),
+        ]);
     }
     t.add_row(vec!["total".into(), r.files_found.to_string()]);
     printer.print_table(&t)?;

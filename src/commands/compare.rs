@@ -18,7 +18,10 @@ pub async fn run(args: CompareArgs, settings: &Settings, printer: &Printer) -> R
             t.add_row(vec![
                 report.source.display().to_string(),
                 report.target.display().to_string(),
-                report.reason.clone().map_or(verdict.to_string(), |r| format!("{verdict} ({r})")),
+                report
+                    .reason
+                    .clone()
+                    .map_or(verdict.to_string(), |r| format!("{verdict} ({r})")),
                 report.similarity.map(pct).unwrap_or_default(),
                 pct(report.threshold),
             ]);
@@ -26,5 +29,9 @@ pub async fn run(args: CompareArgs, settings: &Settings, printer: &Printer) -> R
         }
         _ => printer.json(&report)?,
     }
-    Ok(if report.matched { exit::OK } else { exit::NEGATIVE })
+    Ok(if report.matched {
+        exit::OK
+    } else {
+        exit::NEGATIVE
+    })
 }

@@ -45,7 +45,11 @@ pub async fn run(args: DeleteArgs, settings: &Settings, printer: &Printer) -> Re
             "Delete {} face(s) and {} image(s) of {}? [y/N] ",
             plan.face_ids.len(),
             plan.images.len(),
-            if plan.persons.is_empty() { "unknown persons".to_string() } else { plan.persons.join(", ") }
+            if plan.persons.is_empty() {
+                "unknown persons".to_string()
+            } else {
+                plan.persons.join(", ")
+            }
         );
         std::io::stderr().flush()?;
         let mut answer = String::new();

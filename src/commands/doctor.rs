@@ -17,11 +17,22 @@ pub async fn run(args: DoctorArgs, settings: &Settings, printer: &Printer) -> Re
                 ("faces in the collection with no record", &r.orphan_faces),
                 ("records whose face is gone", &r.dangling_records),
                 ("stored images no record uses", &r.orphan_objects),
-                ("images left pending by an interrupted run", &r.pending_images),
+                (
+                    "images left pending by an interrupted run",
+                    &r.pending_images,
+                ),
             ] {
                 let shown: Vec<&str> = items.iter().take(10).map(String::as_str).collect();
-                let more = if items.len() > 10 { format!("\n... {} more", items.len() - 10) } else { String::new() };
-                t.add_row(vec![what.to_string(), items.len().to_string(), format!("{}{more}", shown.join("\n"))]);
+                let more = if items.len() > 10 {
+                    format!("\n... {} more", items.len() - 10)
+                } else {
+                    String::new()
+                };
+                t.add_row(vec![
+                    what.to_string(),
+                    items.len().to_string(),
+                    format!("{}{more}", shown.join("\n")),
+                ]);
             }
             printer.print_table(&t)?;
             if r.fixed {
@@ -30,5 +41,9 @@ pub async fn run(args: DoctorArgs, settings: &Settings, printer: &Printer) -> Re
         }
         _ => printer.json(&r)?,
     }
-    Ok(if r.problems() == 0 || r.fixed { exit::OK } else { exit::NEGATIVE })
+    Ok(if r.problems() == 0 || r.fixed {
+        exit::OK
+    } else {
+        exit::NEGATIVE
+    })
 }

@@ -39,7 +39,11 @@ pub async fn run(args: EnrollArgs, settings: &Settings, printer: &Printer) -> Re
         OutputFormat::Csv => outcome_csv(printer, &report.files)?,
         OutputFormat::Json => printer.json(&report)?,
     }
-    Ok(if report.all_ok() { exit::OK } else { exit::NEGATIVE })
+    Ok(if report.all_ok() {
+        exit::OK
+    } else {
+        exit::NEGATIVE
+    })
 }
 
 /// A table of per-file outcomes (shared with bulk-import).

@@ -29,8 +29,12 @@ pub async fn run(args: ListArgs, settings: &Settings, printer: &Printer) -> Resu
                 OutputFormat::Table => {
                     let mut t = printer.table(&["name", "person id", "faces", "images", "meta"]);
                     for p in &persons {
-                        let meta: Vec<String> =
-                            p.person.meta.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        let meta: Vec<String> = p
+                            .person
+                            .meta
+                            .iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect();
                         t.add_row(vec![
                             p.person.name.clone(),
                             p.person.person_id.clone(),
@@ -49,7 +53,14 @@ pub async fn run(args: ListArgs, settings: &Settings, printer: &Printer) -> Resu
                 OutputFormat::Json => printer.json(&faces)?,
                 OutputFormat::Jsonl => printer.jsonl(&faces)?,
                 OutputFormat::Csv => printer.csv(
-                    &["face_id", "person_id", "name", "image_key", "box", "confidence"],
+                    &[
+                        "face_id",
+                        "person_id",
+                        "name",
+                        "image_key",
+                        "box",
+                        "confidence",
+                    ],
                     faces.iter().map(|f| {
                         vec![
                             f.face_id.clone(),

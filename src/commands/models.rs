@@ -16,7 +16,10 @@ pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u
                 (None, Some(url)) => ModelSource::Url(url),
                 (None, None) => ModelSource::Official,
             };
-            printer.note(&format!("installing models into {}", settings.model_dir.display()));
+            printer.note(&format!(
+                "installing models into {}",
+                settings.model_dir.display()
+            ));
             let installed = models::install(&settings.model_dir, source)?;
             match printer.output {
                 OutputFormat::Table | OutputFormat::Csv => {
@@ -41,7 +44,7 @@ pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u
             Ok(exit::OK)
         }
         ModelsAction::Check => {
-            let paths = ModelPaths::in_dir(&settings.model_dir);
+            let paths = ModelPaths::find_in_dir(&settings.model_dir);
             let engine = Engine::load(&paths, EngineConfig::default())?;
             printer.line(&format!(
                 "models in {} load: {}",

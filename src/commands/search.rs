@@ -10,7 +10,7 @@ use facectl_core::service::search::{search, SearchOptions, SearchReport};
 use serde::Serialize;
 
 /// One row per (face, match), for jsonl and csv.
-#[derive(Serialize)]
+#[derive(Clone, Copy, Serialize)]
 struct Row<'a> {
     face: usize,
     #[serde(rename = "box")]
@@ -72,7 +72,16 @@ pub async fn run(args: SearchArgs, settings: &Settings, printer: &Printer) -> Re
         OutputFormat::Json => printer.json(&report)?,
         OutputFormat::Jsonl => printer.jsonl(rows(&report))?,
         OutputFormat::Csv => printer.csv(
-            &["face", "box", "rank", "name", "person_id", "similarity", "face_id", "image_key"],
+            &[
+                "face",
+                "box",
+                "rank",
+                "name",
+                "person_id",
+                "similarity",
+                "face_id",
+                "image_key",
+            ],
             rows(&report).into_iter().map(|r| {
                 vec![
                     r.face.to_string(),

@@ -27,7 +27,10 @@ pub async fn run(settings: &Settings, printer: &Printer) -> Result<u8> {
                 ("faces in collection", s.collection.faces.to_string()),
                 ("face records", s.face_records.to_string()),
                 ("images", images.join(", ")),
-                ("stored objects", format!("{} ({} bytes)", s.store.objects, s.store.bytes)),
+                (
+                    "stored objects",
+                    format!("{} ({} bytes)", s.store.objects, s.store.bytes),
+                ),
             ] {
                 t.add_row(vec![k.to_string(), v]);
             }

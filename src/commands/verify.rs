@@ -19,11 +19,21 @@ pub async fn run(args: VerifyArgs, settings: &Settings, printer: &Printer) -> Re
     match printer.output {
         OutputFormat::Table | OutputFormat::Csv => {
             let verdict = if report.matched { "match" } else { "no match" };
-            let mut t = printer.table(&["image", "person", "result", "similarity", "threshold", "faces compared"]);
+            let mut t = printer.table(&[
+                "image",
+                "person",
+                "result",
+                "similarity",
+                "threshold",
+                "faces compared",
+            ]);
             t.add_row(vec![
                 report.image.display().to_string(),
                 report.person.name.clone(),
-                report.reason.clone().map_or(verdict.to_string(), |r| format!("{verdict} ({r})")),
+                report
+                    .reason
+                    .clone()
+                    .map_or(verdict.to_string(), |r| format!("{verdict} ({r})")),
                 report.similarity.map(pct).unwrap_or_default(),
                 pct(report.threshold),
                 report.faces_compared.to_string(),
@@ -32,5 +42,9 @@ pub async fn run(args: VerifyArgs, settings: &Settings, printer: &Printer) -> Re
         }
         _ => printer.json(&report)?,
     }
-    Ok(if report.matched { exit::OK } else { exit::NEGATIVE })
+    Ok(if report.matched {
+        exit::OK
+    } else {
+        exit::NEGATIVE
+    })
 }

@@ -11,7 +11,8 @@ pub fn model_dir() -> PathBuf {
         panic!("FACECTL_MODEL_DIR is not set: point it at a folder with the YuNet and SFace ONNX models (e.g. ../shared/models), or run scripts/test.sh")
     });
     assert!(
-        dir.join("face_recognition_sface_2021dec_int8bq.onnx").is_file(),
+        dir.join("face_recognition_sface_2021dec_int8bq.onnx")
+            .is_file(),
         "FACECTL_MODEL_DIR={} does not hold face_recognition_sface_2021dec_int8bq.onnx",
         dir.display()
     );
@@ -26,7 +27,9 @@ pub fn shared_data() -> PathBuf {
 }
 
 pub fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/images").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/images")
+        .join(name)
 }
 
 /// A sandbox: its own data folder and config home, so nothing of the user's leaks in.
@@ -60,7 +63,12 @@ impl Sandbox {
 
     /// Run and parse stdout as JSON, asserting the exit code.
     pub fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
-        let out = self.cmd().args(args).args(["--output", "json"]).output().expect("run facectl");
+        let out = self
+            .cmd()
+            .args(args)
+            .args(["--output", "json"])
+            .output()
+            .expect("run facectl");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmarks of the facectl binary on the local backend (release build, this machine):
+#   bulk-import images/s with 1 and 2 jobs, search latency (process start to output) with the
+#   imported faces and with extra synthetic face prints, and database bytes per face.
+# Usage: scripts/bench_cli.sh [IMAGES] [SYNTHETIC_FACES]   (defaults: 600 images, 100000 faces)
+# Needs FACECTL_MODEL_DIR (or ../shared/models) and ../shared/data/lfw-dev.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-600}
+SYNTH=${2:-100000}
+export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
+cargo build --release --quiet
+BIN="${CARGO_TARGET_DIR:-target}/release/facectl"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+SRC="$WORK/src"
+mkdir -p "$SRC"
+# The first N images of lfw-dev, keeping the Person/ folders.
+( cd ../shared/data/lfw-dev/images && find . -name '*.jpg' | sort | head -n "$N" ) | while read -r f; do
+  mkdir -p "$SRC/$(dirname "$f")"; ln -s "$(cd ../shared/data/lfw-dev/images && pwd)/$f" "$SRC/$f"
+done
+
+for jobs in 1 2; do
+  export FACECTL_DATA_DIR="$WORK/data-$jobs"
+  "$BIN" -q provision >/dev/null
+  "$BIN" -q bulk-import "$SRC" --jobs "$jobs" -o json > "$WORK/import-$jobs.json" || true
+  python3 - "$WORK/import-$jobs.json" "$jobs" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+c = r["counts"]
+print(f"bulk-import jobs={sys.argv[2]}: {r['files_found']} files, {c['imported']} imported, "
+      f"{c['no_face']} no face, {c['multiple_faces']} several faces, {c['failed']} failed, "
+      f"{r['elapsed_secs']:.1f} s, {r['images_per_sec']:.2f} images/s")
+PY
+done
+
+export FACECTL_DATA_DIR="$WORK/data-2"
+probe="../shared/data/lfw-dev/images/$(cd ../shared/data/lfw-dev/images && find . -name '*_0002.jpg' | sort | head -n1)"
+time_search() {
+  local best=999999
+  for _ in 1 2 3 4 5; do
+    local t0=$(date +%s%N)
+    "$BIN" -q search "$probe" -o json >/dev/null || true
+    local t1=$(date +%s%N)
+    local ms=$(( (t1 - t0) / 1000000 ))
+    [ "$ms" -lt "$best" ] && best=$ms
+  done
+  echo "$best"
+}
+faces=$("$BIN" -q status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["collection"]["faces"])')
+db="$FACECTL_DATA_DIR/facectl.db"
+size=$(stat -c %s "$db")
+echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"
+echo "database: $size bytes for $faces faces = $(( size / (faces > 0 ? faces : 1) )) bytes/face"
+
+# Synthetic face prints (random unit vectors of the same model) to reach SYNTH faces.
+python3 - "$db" "$SYNTH" <<'PY'
+import sqlite3, sys, random, struct, math, uuid
+db, target = sys.argv[1], int(sys.argv[2])
+con = sqlite3.connect(db)
+have, model = con.execute("select count(*), max(model) from collection_faces").fetchone()
+rows = []
+for i in range(max(0, target - have)):
+    v = [random.gauss(0, 1) for _ in range(128)]
+    n = math.sqrt(sum(x * x for x in v))
+    blob = struct.pack("<128f", *[x / n for x in v])
+    rows.append((str(uuid.uuid4()), "synthetic", "", blob, 0, 0, 10, 10, 99.0, "[]", "{}", model, 0))
+con.executemany("insert into collection_faces values (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+con.commit()
+PY
+faces=$("$BIN" -q status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["collection"]["faces"])')
+echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"
