@@ -1,0 +1,349 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_facectl_global_optspecs
+    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress h/help V/version
+end
+
+function __fish_facectl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_facectl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_facectl_using_subcommand
+    set -l cmd (__fish_facectl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c facectl -n "__fish_facectl_needs_command" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_needs_command" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_needs_command" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_needs_command" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_needs_command" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_needs_command" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_needs_command" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_needs_command" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_needs_command" -s V -l version -d 'Print version'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "search" -d 'Find who is in a photo'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "compare" -d 'Check whether two photos show the same person'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "list" -d 'List enrolled persons or faces'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "status" -d 'Show counts, locations, model and sizes'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "models" -d 'Install or check the face models'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l dry-run -d 'Show what would be created without creating anything'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l name -d 'Person\'s display name (the person is created if new)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l person-id -d 'Existing person id (or a new id, together with --name)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l first-name -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l last-name -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l meta -d 'Extra metadata, repeatable: --meta team=red --meta badge=42' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
+auto\t''
+low\t''
+medium\t''
+high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l name-from -d 'How persons are named (ignored with --mapping)' -r -f -a "auto\t'Sub-folder name for files in sub-folders, file name for files at the top'
+folder\t'The file\'s folder: dir/Jane_Doe/1.jpg -> "Jane Doe"'
+stem\t'The file name: Jane_Doe_0001.jpg -> "Jane Doe"'"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l mapping -d 'CSV mapping `file,name[,first_name,last_name,person_id,<meta>...]` (header optional)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s j -l jobs -d 'Files processed at once (default 2, or `jobs` in the config file)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l multiple -d 'When a photo shows several faces of similar size' -r -f -a "largest\t'Index the largest face'
+skip\t'Index nothing and report the photo as `multiple_faces`'"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l limit -d 'Stop after this many files' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l report -d 'Write the per-file outcomes as JSON to this file' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
+auto\t''
+low\t''
+medium\t''
+high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l max-matches -d 'Matches per face' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand search" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l largest -d 'Search only the largest face'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l name -d 'Person\'s name (must be unique)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l person-id -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l person -d 'Person by name: all their faces and images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l person-id -d 'Person by id' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l face -d 'One face by id' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l image -d 'One image by content hash, stored key or local file' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l dry-run -d 'List what would be deleted, delete nothing'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -f -a "persons" -d 'Enrolled persons with face and image counts'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -f -a "faces" -d 'Enrolled faces'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l person-id -d 'Only this person\'s faces (by id)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "persons" -d 'Enrolled persons with face and image counts'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "faces" -d 'Enrolled faces'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand status" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand status" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand status" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l fix -d 'Repair what was found'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -f -a "check" -d 'Check the models in the model folder load'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l from -d 'Import from a local file or folder instead of downloading' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l base-url -d 'Download from this base URL instead of the official ones (mirrors, tests)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the models in the model folder load'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s h -l help -d 'Print help'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "search" -d 'Find who is in a photo'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "compare" -d 'Check whether two photos show the same person'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "list" -d 'List enrolled persons or faces'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "status" -d 'Show counts, locations, model and sizes'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "models" -d 'Install or check the face models'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "completions" -d 'Print shell completions'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "persons" -d 'Enrolled persons with face and image counts'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "faces" -d 'Enrolled faces'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "check" -d 'Check the models in the model folder load'
