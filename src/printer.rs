@@ -155,7 +155,12 @@ impl Progress for BarProgress {
             }
             ProgressEvent::ItemDone { item, outcome, ok } => {
                 if !ok {
-                    self.say(format!("warning: {item}: {outcome}"));
+                    // Reasons from the image layer already start with the file name.
+                    if outcome.contains(&item) {
+                        self.say(format!("warning: {outcome}"));
+                    } else {
+                        self.say(format!("warning: {item}: {outcome}"));
+                    }
                 }
                 self.with_bar(|b| b.inc(1));
             }
