@@ -3,6 +3,7 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use serde::{Deserialize, Serialize};
 
@@ -122,14 +123,7 @@ pub fn decode_image(
             reason: format!("image has zero size ({w}x{h})"),
         });
     }
-    // A broken EXIF block must not make an otherwise good image unreadable.
-    let orientation = match decoder.orientation() {
-        Ok(o) => o,
-        Err(e) => {
-            tracing::warn!(origin, error = %e, "ignoring unreadable EXIF orientation");
-            image::metadata::Orientation::NoTransforms
-        }
-    };
+    let orientation = read_orientation(&mut decoder, origin);
     let mut img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     img.apply_orientation(orientation);
     let rgb = match img {
@@ -143,6 +137,32 @@ pub fn decode_image(
         original_width: w,
         original_height: h,
     })
+}
+
+/// EXIF orientation of the image. A broken EXIF block must not make an otherwise good image
+/// unreadable, so errors fall back to "no transform". WebP files written by Pillow and others
+/// keep the JPEG-style `Exif\0\0` prefix in their EXIF chunk, which the decoder's own lookup
+/// does not skip; that prefix is handled here.
+fn read_orientation(decoder: &mut impl ImageDecoder, origin: &str) -> Orientation {
+    match decoder.orientation() {
+        Ok(Orientation::NoTransforms) => {}
+        Ok(o) => return o,
+        Err(e) => {
+            tracing::warn!(origin, error = %e, "ignoring unreadable EXIF orientation");
+            return Orientation::NoTransforms;
+        }
+    }
+    match decoder.exif_metadata() {
+        Ok(Some(chunk)) => {
+            let tiff = chunk.strip_prefix(b"Exif\0\0").unwrap_or(&chunk);
+            Orientation::from_exif_chunk(tiff).unwrap_or(Orientation::NoTransforms)
+        }
+        Ok(None) => Orientation::NoTransforms,
+        Err(e) => {
+            tracing::warn!(origin, error = %e, "ignoring unreadable EXIF block");
+            Orientation::NoTransforms
+        }
+    }
 }
 
 fn classify(e: image::ImageError, origin: &str) -> ImageError {

@@ -319,6 +319,18 @@ pub fn finish(
     dets
 }
 
+/// Merges the detections of two passes (original pixels): NMS over the union keeping the
+/// higher confidence, then sorted by area.
+pub fn merge_detections(a: Vec<Detection>, b: Vec<Detection>, nms_iou: f32) -> Vec<Detection> {
+    let all: Vec<Detection> = a.into_iter().chain(b).collect();
+    let boxes: Vec<BoundingBox> = all.iter().map(|d| d.bbox).collect();
+    let scores: Vec<f32> = all.iter().map(|d| d.confidence).collect();
+    let keep = nms(&boxes, &scores, nms_iou);
+    let mut out: Vec<Detection> = keep.into_iter().map(|i| all[i].clone()).collect();
+    sort_by_area(&mut out);
+    out
+}
+
 /// Sorts detections by box area, largest first (ties: higher confidence first).
 pub fn sort_by_area(dets: &mut [Detection]) {
     dets.sort_by(|a, b| {

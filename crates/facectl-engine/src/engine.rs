@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::decode::{DecodeLimits, DecodedImage};
-use crate::detector::{DetectParams, Detection, Detector};
+use crate::detector::{merge_detections, DetectParams, Detection, Detector};
 use crate::error::EngineError;
 use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
 use crate::recognizer::{align, Embedding, Recognizer};
@@ -106,6 +106,10 @@ pub struct EngineConfig {
     pub quality: QualityThresholds,
     /// Decoder limits callers should use for this engine's inputs.
     pub decode: DecodeLimits,
+    /// Optional second detection pass for small faces in large photos: when the image's longer
+    /// side exceeds `max_side`, detect again at up to this longer side and merge (NMS). 0 = off
+    /// (default; see docs/engine.md for the measured trade-off).
+    pub small_face_pass_max_side: u32,
 }
 
 impl Default for EngineConfig {
@@ -119,6 +123,7 @@ impl Default for EngineConfig {
                 .unwrap_or(1),
             quality: QualityThresholds::default(),
             decode: DecodeLimits::default(),
+            small_face_pass_max_side: 0,
         }
     }
 }
@@ -214,16 +219,28 @@ impl Engine {
 
     /// Detects faces, sorted by box area (largest first).
     pub fn detect(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
-        self.detector.detect(&img.rgb, &self.params())
+        self.detect_with(img, &self.params())
     }
 
-    /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass).
+    /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass); applies
+    /// the configured small-face pass.
     pub fn detect_with(
         &self,
         img: &DecodedImage,
         params: &DetectParams,
     ) -> Result<Vec<Detection>, EngineError> {
-        self.detector.detect(&img.rgb, params)
+        let dets = self.detector.detect(&img.rgb, params)?;
+        let long = img.width().max(img.height());
+        let second = self.config.small_face_pass_max_side;
+        if params.max_side == 0 || second <= params.max_side || long <= params.max_side {
+            return Ok(dets);
+        }
+        let p2 = DetectParams {
+            max_side: second,
+            ..*params
+        };
+        let more = self.detector.detect(&img.rgb, &p2)?;
+        Ok(merge_detections(dets, more, params.nms_iou))
     }
 
     /// Aligns and embeds one detected face.

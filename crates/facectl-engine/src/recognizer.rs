@@ -78,9 +78,9 @@ impl Recognizer {
     pub fn new(model: LoadedModel) -> Result<Recognizer, EngineError> {
         let d = &model.declared_input;
         let ok = d.len() == 4
-            && d[1].map_or(true, |c| c == 3)
-            && d[2].map_or(true, |v| v == CROP)
-            && d[3].map_or(true, |v| v == CROP);
+            && d[1].is_none_or(|c| c == 3)
+            && d[2].is_none_or(|v| v == CROP)
+            && d[3].is_none_or(|v| v == CROP);
         if !ok {
             return Err(EngineError::ModelShape {
                 path: model.path.clone(),

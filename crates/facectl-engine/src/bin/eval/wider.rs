@@ -123,10 +123,12 @@ pub fn run(args: &Args) -> Result<(), String> {
     let text =
         std::fs::read_to_string(&gt_path).map_err(|e| format!("{}: {e}", gt_path.display()))?;
     let gt = parse_gt(&text)?;
+    let second: u32 = args.num("small-face-pass", 0)?;
     let engine = load_engine(
         args,
         EngineConfig {
             max_side,
+            small_face_pass_max_side: second,
             ..EngineConfig::default()
         },
     )?;
@@ -146,13 +148,18 @@ pub fn run(args: &Args) -> Result<(), String> {
         images.push((faces.clone(), dets));
     }
     println!(
-        "WIDER FACE on {} ({} images, {missing} listed but absent), max_side {}",
+        "WIDER FACE on {} ({} images, {missing} listed but absent), max_side {}, small-face pass {}",
         data.display(),
         images.len(),
         if max_side == 0 {
             "none".to_string()
         } else {
             max_side.to_string()
+        },
+        if second == 0 {
+            "off".to_string()
+        } else {
+            format!("up to {second}")
         }
     );
     let mut report = serde_json::Map::new();
@@ -179,6 +186,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         mean(&det_ms)
     );
     report.insert("max_side".into(), json!(max_side));
+    report.insert("small_face_pass_max_side".into(), json!(second));
     report.insert("images".into(), json!(images.len()));
     report.insert("detect_ms".into(), json!(mean(&det_ms)));
     write_json(args, &serde_json::Value::Object(report))?;

@@ -1,0 +1,154 @@
+//! Image input against the peers' expectations: formats by content, EXIF orientation, broken files.
+
+mod common;
+
+use common::*;
+use facectl_engine::{decode_file, decode_image, DecodeLimits, DecodedImage, ImageError};
+
+fn mean_abs_diff(a: &DecodedImage, b: &DecodedImage) -> f64 {
+    assert_eq!(
+        (a.width(), a.height()),
+        (b.width(), b.height()),
+        "sizes differ"
+    );
+    let (x, y) = (a.rgb.as_raw(), b.rgb.as_raw());
+    x.iter()
+        .zip(y)
+        .map(|(p, q)| (*p as f64 - *q as f64).abs())
+        .sum::<f64>()
+        / x.len() as f64
+}
+
+#[test]
+fn hopper_containers_decode_to_the_same_picture() {
+    let base = decode(&format!("{HOPPER}/hopper.png"));
+    assert_eq!((base.width(), base.height()), (128, 128));
+    for (f, fmt) in [
+        ("hopper.jpg", "jpeg"),
+        ("hopper.webp", "webp"),
+        ("hopper.bmp", "bmp"),
+        ("hopper.gif", "gif"),
+        ("hopper.tif", "tiff"),
+        ("hopper_gray.jpg", "jpeg"),
+    ] {
+        let img = decode(&format!("{HOPPER}/{f}"));
+        assert_eq!(img.format, fmt, "{f}");
+        let d = mean_abs_diff(&img, &base);
+        // Grey and palette versions lose colour; all stay close to the PNG.
+        assert!(d < 25.0, "{f}: mean abs diff {d}");
+    }
+}
+
+#[test]
+fn exif_orientations_are_applied() {
+    for ext in ["jpg", "webp"] {
+        let upright = decode(&format!("{HOPPER}/hopper.{ext}"));
+        for n in 2..=8u8 {
+            let img = decode(&format!("{HOPPER}/hopper_orientation_{n}.{ext}"));
+            assert_eq!(img.orientation, n, "hopper_orientation_{n}.{ext}");
+            let d = mean_abs_diff(&img, &upright);
+            // Pillow's assert_image_similar tolerance for the same files.
+            assert!(d <= 17.0, "hopper_orientation_{n}.{ext}: mean abs diff {d}");
+        }
+    }
+    assert_eq!(decode(&format!("{HOPPER}/hopper.jpg")).orientation, 1);
+}
+
+#[test]
+fn sideways_photo_with_orientation_6_becomes_portrait() {
+    let img = decode(&format!("{INSPIRE}/bulk/image_T1.jpeg"));
+    assert_eq!(img.orientation, 6);
+    assert_eq!((img.original_width, img.original_height), (640, 480));
+    assert_eq!((img.width(), img.height()), (480, 640));
+}
+
+#[test]
+fn broken_exif_does_not_prevent_decoding() {
+    let img = decode(&format!("{HOPPER}/hopper_bad_exif.jpg"));
+    assert_eq!((img.width(), img.height()), (500, 500));
+}
+
+#[test]
+fn einstein_in_seven_formats_has_the_same_pixels() {
+    let base = decode(&format!("{IMGTOOLS}/einstein.png"));
+    assert_eq!((base.width(), base.height()), (256, 256));
+    for f in ["jpeg", "tiff", "gif", "bmp", "webp"] {
+        let img = decode(&format!("{IMGTOOLS}/einstein.{f}"));
+        let d = mean_abs_diff(&img, &base);
+        assert!(d < 20.0, "einstein.{f}: mean abs diff {d}");
+    }
+    // ICO is not a required format: this one (palette PNG inside) is refused cleanly.
+    let ico = peer(&format!("{IMGTOOLS}/einstein.ico"));
+    match decode_file(&ico, &DecodeLimits::default()) {
+        Ok(img) => assert!(mean_abs_diff(&img, &base) < 20.0),
+        Err(e) => assert!(e.to_string().contains("einstein.ico"), "{e}"),
+    }
+}
+
+#[test]
+fn content_decides_the_format_not_the_extension() {
+    let kun = decode(&format!("{INSPIRE}/bulk/kun.jpg"));
+    assert_eq!((kun.format, kun.width(), kun.height()), ("png", 325, 402));
+    let d1 = decode(&format!("{INSPIRE}/RD/d1.jpeg"));
+    assert_eq!(d1.format, "webp");
+    let rot = decode(&format!("{INSPIRE}/rotate/rot_0.jpg"));
+    assert_eq!(rot.format, "png");
+    // RGBA PNG: alpha dropped, shape as face_recognition's test asserts (h 1200, w 626).
+    let rgba = decode(&format!("{AGEITGEY}/tests/test_images/32bit.png"));
+    assert_eq!((rgba.height(), rgba.width()), (1200, 626));
+}
+
+#[test]
+fn empty_and_corrupt_files_give_clear_errors() {
+    let empty = peer(&format!("{IMGTOOLS}/empty.png"));
+    let e = decode_file(&empty, &DecodeLimits::default()).unwrap_err();
+    assert!(e.to_string().contains("empty.png"), "{e}");
+    assert!(
+        matches!(
+            e,
+            ImageError::Corrupt { .. } | ImageError::Unsupported { .. } | ImageError::Empty { .. }
+        ),
+        "{e:?}"
+    );
+    let corrupt = peer(&format!("{IMGTOOLS}/corrupted.png"));
+    let e = decode_file(&corrupt, &DecodeLimits::default()).unwrap_err();
+    assert!(e.to_string().contains("corrupted.png"), "{e}");
+    assert!(
+        matches!(
+            e,
+            ImageError::Corrupt { .. } | ImageError::Unsupported { .. }
+        ),
+        "{e:?}"
+    );
+    let e = decode_image(&[], "zero-bytes", &DecodeLimits::default()).unwrap_err();
+    assert!(matches!(e, ImageError::Empty { .. }));
+    let missing = decode_file("/nonexistent/x.jpg".as_ref(), &DecodeLimits::default()).unwrap_err();
+    assert!(matches!(missing, ImageError::Io { .. }));
+    assert!(missing.to_string().contains("/nonexistent/x.jpg"));
+}
+
+#[test]
+fn truncated_jpeg_decodes_or_fails_cleanly() {
+    // CompreFace expects its truncated.jpg to decode (225x225, grey fill for the missing part).
+    let img = decode(&format!("{IMGTOOLS}/truncated.jpg"));
+    assert_eq!((img.height(), img.width()), (225, 225));
+    // Cutting a JPEG anywhere never panics.
+    let bytes = std::fs::read(peer(&format!("{HOPPER}/hopper.jpg"))).expect("read");
+    for cut in [2usize, 10, 100, 600, bytes.len() / 2, bytes.len() - 3] {
+        let _ = decode_image(&bytes[..cut], "cut.jpg", &DecodeLimits::default());
+    }
+}
+
+#[test]
+fn decompression_bombs_are_refused() {
+    let limits = DecodeLimits {
+        max_bytes: 64 << 20,
+        max_pixels: 10_000,
+    };
+    let e = decode_file(&peer(&format!("{HOPPER}/hopper.png")), &limits).unwrap_err();
+    assert!(matches!(e, ImageError::TooLarge { .. }), "{e:?}");
+    assert!(
+        e.to_string().contains("hopper.png") && e.to_string().contains("pixels"),
+        "{e}"
+    );
+}
