@@ -156,7 +156,7 @@ impl QualityThresholds {
                 max_pitch: 35.0,
             },
             QualityLevel::High => QualityThresholds {
-                min_confidence: 85.0,
+                min_confidence: 90.0,
                 min_box_side: 64.0,
                 min_sharpness: 30.0,
                 min_brightness: 25.0,
