@@ -235,7 +235,7 @@ mod tests {
             (1, 1),
         ] {
             let lb = Letterbox::new(w, h, 640, 32);
-            assert!(lb.resized_w.max(lb.resized_h) <= 640.max(1));
+            assert!(lb.resized_w.max(lb.resized_h) <= 640);
             assert_eq!(lb.padded_w % 32, 0);
             assert_eq!(lb.padded_h % 32, 0);
             assert!(lb.padded_w >= lb.resized_w && lb.padded_h >= lb.resized_h);

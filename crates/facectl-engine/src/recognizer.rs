@@ -135,6 +135,14 @@ impl Recognizer {
     }
 }
 
+/// A declared dimension matches when it is unknown (dynamic) or equal.
+fn dim_ok(declared: Option<usize>, want: usize) -> bool {
+    match declared {
+        None => true,
+        Some(v) => v == want,
+    }
+}
+
 /// Scales a vector to unit length (left unchanged if it is all zeros or not finite).
 pub fn l2_normalise(v: &mut [f32]) {
     let n = v

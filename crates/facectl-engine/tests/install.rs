@@ -152,6 +152,16 @@ fn imports_from_a_folder_or_a_file() {
     assert_eq!(got.files[0].file_name, DETECTOR_FILE);
 
     // A folder without a recognizer is refused with the expected names.
-    let e = install(dest2.path(), ModelSource::Path(src.path().to_path_buf())).unwrap_err();
+    let only_detector = tempfile::tempdir().expect("tmp");
+    std::fs::copy(
+        model_paths().detector,
+        only_detector.path().join(DETECTOR_FILE),
+    )
+    .expect("copy");
+    let e = install(
+        dest2.path(),
+        ModelSource::Path(only_detector.path().to_path_buf()),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains(RECOGNIZER_FILE), "{e}");
 }

@@ -247,7 +247,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 let r = process(&engine, &data.join("images").join(k), central);
                 let mut g = results.lock().unwrap_or_else(|e| e.into_inner());
                 g.insert(k.clone(), r);
-                if g.len() % 500 == 0 {
+                if g.len().is_multiple_of(500) {
                     eprintln!("  {} / {} images", g.len(), keys.len());
                 }
             });

@@ -3,6 +3,9 @@
 
 use std::time::Instant;
 
+/// Ground-truth faces and scored detections of one image.
+type ImageDetections = (Vec<GtFace>, Vec<(BoundingBox, f32)>);
+
 use facectl_engine::{decode_file, BoundingBox, DetectParams, Engine, EngineConfig};
 use serde_json::json;
 
@@ -56,15 +59,15 @@ pub fn parse_gt(text: &str) -> Result<Vec<(String, Vec<GtFace>)>, String> {
     Ok(out)
 }
 
+/// Ground truth and scored detections of one image.
+pub type Scored = ImageDetections;
+
 /// A subset: faces at least `min_height` px tall (and valid) count; the rest are ignored.
 pub const SUBSETS: [(&str, f32); 3] = [("easy", 50.0), ("medium", 25.0), ("hard", 10.0)];
 
 /// VOC-style AP (all-point interpolation) over detections of all images, IoU >= 0.5.
 /// Detections matched to ignored faces are neither true nor false positives.
-pub fn average_precision(
-    images: &[(Vec<GtFace>, Vec<(BoundingBox, f32)>)],
-    min_height: f32,
-) -> (f64, usize) {
+pub fn average_precision(images: &[Scored], min_height: f32) -> (f64, usize) {
     let care = |g: &GtFace| !g.invalid && g.bbox.height >= min_height;
     let npos: usize = images
         .iter()
@@ -166,7 +169,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     for (name, h) in SUBSETS {
         let (ap, npos) = average_precision(&images, h);
         // Recall / precision at the default 0.6 threshold.
-        let at: Vec<(Vec<GtFace>, Vec<(BoundingBox, f32)>)> = images
+        let at: Vec<Scored> = images
             .iter()
             .map(|(g, d)| {
                 (
@@ -212,7 +215,7 @@ fn detect_all(
 }
 
 /// True and false positives (ignored faces excluded) of already-thresholded detections.
-fn count_at(images: &[(Vec<GtFace>, Vec<(BoundingBox, f32)>)], min_height: f32) -> (usize, usize) {
+fn count_at(images: &[Scored], min_height: f32) -> (usize, usize) {
     let care = |g: &GtFace| !g.invalid && g.bbox.height >= min_height;
     let (mut tp, mut fp) = (0, 0);
     for (gts, ds) in images {
