@@ -77,10 +77,7 @@ impl Recognizer {
     /// Wraps a loaded SFace model, checking it takes 1x3x112x112 and returns 128 values.
     pub fn new(model: LoadedModel) -> Result<Recognizer, EngineError> {
         let d = &model.declared_input;
-        let ok = d.len() == 4
-            && d[1].is_none_or(|c| c == 3)
-            && d[2].is_none_or(|v| v == CROP)
-            && d[3].is_none_or(|v| v == CROP);
+        let ok = d.len() == 4 && dim_ok(d[1], 3) && dim_ok(d[2], CROP) && dim_ok(d[3], CROP);
         if !ok {
             return Err(EngineError::ModelShape {
                 path: model.path.clone(),
