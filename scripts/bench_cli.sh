@@ -16,7 +16,7 @@ trap 'rm -rf "$WORK"' EXIT
 SRC="$WORK/src"
 mkdir -p "$SRC"
 # The first N images of lfw-dev, keeping the Person/ folders.
-( cd ../shared/data/lfw-dev/images && find . -name '*.jpg' | sort | head -n "$N" ) | while read -r f; do
+( cd ../shared/data/lfw-dev/images && find . -name '*.jpg' | sort | sed -n "1,${N}p" ) | while read -r f; do
   mkdir -p "$SRC/$(dirname "$f")"; ln -s "$(cd ../shared/data/lfw-dev/images && pwd)/$f" "$SRC/$f"
 done
 
@@ -35,7 +35,7 @@ PY
 done
 
 export FACECTL_DATA_DIR="$WORK/data-2"
-probe="../shared/data/lfw-dev/images/$(cd ../shared/data/lfw-dev/images && find . -name '*_0002.jpg' | sort | head -n1)"
+probe="../shared/data/lfw-dev/images/$(cd ../shared/data/lfw-dev/images && find . -name '*_0002.jpg' | sort | sed -n 1p)"
 time_search() {
   local best=999999
   for _ in 1 2 3 4 5; do
