@@ -35,7 +35,7 @@ pub use error::{EngineError, ImageError};
 pub use geometry::BoundingBox;
 pub use matching::{
     cosine, cosine_for_similarity, similarity, EmbeddingIndex, DEFAULT_MATCH_SIMILARITY,
-    LFW_BEST_COSINE,
+    FAR_1E4_SIMILARITY, LFW_BEST_COSINE, LFW_FAR_1E4_COSINE,
 };
 pub use models::{install, InstalledModels, ModelSource};
 pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};
