@@ -173,6 +173,9 @@ impl Detector {
 
     /// Detects faces; results in original pixels, sorted by box area (largest first).
     pub fn detect(&self, rgb: &RgbImage, p: &DetectParams) -> Result<Vec<Detection>, EngineError> {
+        if rgb.width() == 0 || rgb.height() == 0 {
+            return Ok(Vec::new());
+        }
         let lb = Letterbox::new(rgb.width(), rgb.height(), p.max_side, PAD_MULTIPLE);
         let raw = self.detect_raw(rgb, &lb, p.score_threshold)?;
         Ok(finish(

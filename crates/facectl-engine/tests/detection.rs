@@ -209,6 +209,13 @@ fn no_face_images_give_zero_faces() {
     }
     let black = facectl_engine::DecodedImage::from_rgb(image::RgbImage::new(512, 512));
     assert!(engine().detect(&black).expect("detect").is_empty());
+    for (w, h) in [(0, 0), (0, 10), (1, 1), (3, 700)] {
+        let tiny = facectl_engine::DecodedImage::from_rgb(image::RgbImage::new(w, h));
+        assert!(
+            engine().detect(&tiny).expect("detect").is_empty(),
+            "{w}x{h}"
+        );
+    }
 }
 
 #[test]
