@@ -4,7 +4,11 @@
 mod common;
 
 use common::*;
-use facectl_engine::{Engine, EngineConfig, EngineError, ModelPaths};
+use facectl_engine::{
+    cosine, onnx_fold::fold_dequantize, Engine, EngineConfig, EngineError, FaceSelect, ModelPaths,
+    DETECTOR_FILE_FP32, RECOGNIZER_FILE_FP32,
+};
+use prost::Message;
 
 #[test]
 fn int8bq_models_load_and_identify_themselves() {
@@ -99,4 +103,45 @@ fn invalid_config_is_refused() {
     };
     let e = Engine::load(&model_paths(), cfg).unwrap_err();
     assert!(matches!(e, EngineError::InvalidInput(_)), "{e:?}");
+}
+
+#[test]
+fn full_precision_files_load_and_agree_with_the_int8_path() {
+    // Full-precision stand-ins: the int8 files with every DequantizeLinear folded into float
+    // weights, re-encoded, under the fp32 file names (the official fp32 files have no
+    // DequantizeLinear either).
+    let p = model_paths();
+    let dir = tempfile::tempdir().expect("tmp");
+    for (src, name) in [
+        (&p.detector, DETECTOR_FILE_FP32),
+        (&p.recognizer, RECOGNIZER_FILE_FP32),
+    ] {
+        let bytes = std::fs::read(src).expect("read model");
+        let mut proto = tract_onnx::pb::ModelProto::decode(&bytes[..]).expect("protobuf");
+        let graph = proto.graph.as_mut().expect("graph");
+        let stats = fold_dequantize(graph).expect("fold");
+        assert!(stats.folded > 0, "{name}: nothing folded");
+        assert!(graph.node.iter().all(|n| n.op_type != "DequantizeLinear"));
+        std::fs::write(dir.path().join(name), proto.encode_to_vec()).expect("write");
+    }
+    let paths = ModelPaths::find_in_dir(dir.path());
+    assert!(
+        paths.detector.ends_with(DETECTOR_FILE_FP32)
+            && paths.recognizer.ends_with(RECOGNIZER_FILE_FP32)
+    );
+    let fp = Engine::load(&paths, EngineConfig::default()).expect("fp32 files load");
+    for rel in [
+        format!("{HOPPER}/hopper.jpg"),
+        format!("{COMPREFACE}/000_5.jpg"),
+    ] {
+        let img = decode(&rel);
+        let a = engine().analyze(&img, FaceSelect::All).expect("int8 path");
+        let b = fp.analyze(&img, FaceSelect::All).expect("fp32 path");
+        assert_eq!(a.len(), b.len(), "{rel}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(x.detection.bbox.iou(&y.detection.bbox) > 0.999, "{rel}");
+            let c = cosine(&x.embedding.0, &y.embedding.0);
+            assert!(c > 0.9999, "{rel}: cosine {c}");
+        }
+    }
 }
