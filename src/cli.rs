@@ -60,6 +60,47 @@ pub struct GlobalArgs {
     /// Never show progress bars (they are hidden anyway when stderr is not a terminal).
     #[arg(long, global = true)]
     pub no_progress: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// Settings of the aws backend.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "AWS backend")]
+pub struct AwsArgs {
+    /// AWS profile (else AWS_PROFILE).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// AWS region (else AWS_REGION or the profile's).
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Endpoint for every AWS service (S3-compatible or local servers).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// S3 bucket for images.
+    #[arg(long, global = true, env = settings::ENV_AWS_BUCKET)]
+    pub bucket: Option<String>,
+    /// Key prefix for images in the bucket [default: faces/].
+    #[arg(long, global = true, env = settings::ENV_AWS_PREFIX)]
+    pub prefix: Option<String>,
+    /// Rekognition collection id [default: facectl].
+    #[arg(long, global = true, env = settings::ENV_AWS_COLLECTION)]
+    pub collection: Option<String>,
+    /// DynamoDB table [default: facectl-faces].
+    #[arg(long, global = true, env = settings::ENV_AWS_TABLE)]
+    pub table: Option<String>,
+    /// Client-side limit on Rekognition calls per second [default: 5].
+    #[arg(long, global = true, env = settings::ENV_AWS_TPS)]
+    pub tps: Option<f64>,
+    /// Hash key attribute of an existing table (FaceId, faceId, RekognitionId...).
+    #[arg(long, global = true)]
+    pub hash_key: Option<String>,
+    /// Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name).
+    #[arg(long, global = true)]
+    pub name_attr: Vec<String>,
+    /// Path-style S3 addressing (for S3-compatible servers).
+    #[arg(long, global = true)]
+    pub force_path_style: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +139,13 @@ pub struct ProvisionArgs {
     /// Show what would be created without creating anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the least-privilege IAM policy (JSON) the aws backend needs for the configured
+    /// bucket, collection and table, and exit.
+    #[arg(long)]
+    pub print_iam_policy: bool,
+    /// AWS account id to put in the policy's ARNs (else `*`).
+    #[arg(long, requires = "print_iam_policy")]
+    pub account: Option<String>,
 }
 
 /// How to treat photos where several faces are of similar size.

@@ -21,6 +21,18 @@ pub const ENV_OUTPUT: &str = "FACECTL_OUTPUT";
 pub const ENV_LOG: &str = "FACECTL_LOG";
 /// Disables colours when set to anything (https://no-color.org).
 pub const ENV_NO_COLOR: &str = "NO_COLOR";
+/// aws backend: S3 bucket for images.
+pub const ENV_AWS_BUCKET: &str = "FACECTL_AWS_BUCKET";
+/// aws backend: key prefix in the bucket.
+pub const ENV_AWS_PREFIX: &str = "FACECTL_AWS_PREFIX";
+/// aws backend: Rekognition collection id.
+pub const ENV_AWS_COLLECTION: &str = "FACECTL_AWS_COLLECTION";
+/// aws backend: DynamoDB table name.
+pub const ENV_AWS_TABLE: &str = "FACECTL_AWS_TABLE";
+/// aws backend: client-side limit on Rekognition calls per second.
+pub const ENV_AWS_TPS: &str = "FACECTL_AWS_TPS";
+/// aws backend: standard AWS variables read by the AWS SDK itself (credentials chain).
+pub const ENV_AWS_STANDARD: &str = "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB], AWS_ACCESS_KEY_ID, ...";
 
 /// Every variable, for `--help` and the README.
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -40,7 +52,32 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
     (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),
     (ENV_NO_COLOR, "disable colours"),
+    (ENV_AWS_BUCKET, "aws: S3 bucket for images (required for --backend aws)"),
+    (ENV_AWS_PREFIX, "aws: key prefix in the bucket (default faces/)"),
+    (ENV_AWS_COLLECTION, "aws: Rekognition collection (default facectl)"),
+    (ENV_AWS_TABLE, "aws: DynamoDB table (default facectl-faces)"),
+    (ENV_AWS_TPS, "aws: Rekognition calls per second, client side (default 5)"),
+    (ENV_AWS_STANDARD, "aws: read by the AWS SDK (profile, region, endpoints, credentials)"),
 ];
+
+/// The config file's `[aws]` section.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsFile {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub bucket: Option<String>,
+    pub prefix: Option<String>,
+    pub collection: Option<String>,
+    pub table: Option<String>,
+    pub tps: Option<f64>,
+    /// Hash key attribute of an adopted table (default FaceId).
+    pub hash_key: Option<String>,
+    /// Name attribute(s) of an adopted table (default ["FullName"]).
+    pub name_attrs: Option<Vec<String>>,
+    pub force_path_style: Option<bool>,
+}
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
@@ -70,6 +107,8 @@ pub struct ConfigFile {
     pub output: Option<OutputFormat>,
     pub threshold: Option<f32>,
     pub jobs: Option<usize>,
+    #[serde(default)]
+    pub aws: AwsFile,
 }
 
 /// The settings every command sees.
@@ -87,6 +126,8 @@ pub struct Settings {
     pub progress: bool,
     pub color: bool,
     pub config_file: Option<PathBuf>,
+    /// aws backend settings (flags > env > `[aws]` in the config file); unused by `local`.
+    pub aws: AwsFile,
 }
 
 fn default_config_path() -> Option<PathBuf> {
@@ -135,6 +176,21 @@ impl Settings {
         if !(0.0..=100.0).contains(&threshold) {
             bail!("config file: threshold {threshold} is outside 0-100");
         }
+        let a = &g.aws;
+        let f = cfg.aws.clone();
+        let aws = AwsFile {
+            profile: a.profile.clone().or(f.profile),
+            region: a.region.clone().or(f.region),
+            endpoint_url: a.endpoint_url.clone().or(f.endpoint_url),
+            bucket: a.bucket.clone().or(f.bucket),
+            prefix: a.prefix.clone().or(f.prefix),
+            collection: a.collection.clone().or(f.collection),
+            table: a.table.clone().or(f.table),
+            tps: a.tps.or(f.tps),
+            hash_key: a.hash_key.clone().or(f.hash_key),
+            name_attrs: if a.name_attr.is_empty() { f.name_attrs } else { Some(a.name_attr.clone()) },
+            force_path_style: Some(a.force_path_style || f.force_path_style.unwrap_or(false)),
+        };
         let stderr_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
         Ok(Settings {
             backend: g.backend.or(cfg.backend).unwrap_or(BackendKind::Local),
@@ -147,6 +203,7 @@ impl Settings {
             progress: stderr_tty && !g.quiet && !g.no_progress,
             color: std::env::var_os(ENV_NO_COLOR).is_none_or(|v| v.is_empty()) && stderr_tty,
             config_file: loaded_from,
+            aws,
         })
     }
 }

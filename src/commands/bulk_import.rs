@@ -12,7 +12,7 @@ use facectl_core::service::bulk_import::{bulk_import, BulkOptions, BulkReport};
 use facectl_core::service::ingest::{FileStatus, IngestOptions, MultiplePolicy};
 
 pub async fn run(args: BulkImportArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let naming = match (&args.mapping, args.name_from) {
         (Some(csv), _) => Naming::Csv(csv.clone()),
         (None, NameFrom::Auto) => Naming::Auto,

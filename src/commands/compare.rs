@@ -8,7 +8,7 @@ use anyhow::Result;
 use facectl_core::service::verify::compare;
 
 pub async fn run(args: CompareArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let threshold = args.threshold.unwrap_or(settings.threshold);
     let report = compare(&backend, &args.source, &args.target, threshold).await?;
     match printer.output {

@@ -10,7 +10,7 @@ use facectl_core::service::verify::PersonRef;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub async fn run(args: DeleteArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let target = if let Some(name) = &args.person {
         DeleteTarget::Person(PersonRef::Name(name.clone()))
     } else if let Some(id) = &args.person_id {

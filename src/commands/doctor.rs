@@ -8,7 +8,7 @@ use anyhow::Result;
 use facectl_core::service::doctor;
 
 pub async fn run(args: DoctorArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let r = doctor::doctor(&backend, args.fix).await?;
     match printer.output {
         OutputFormat::Table | OutputFormat::Csv => {

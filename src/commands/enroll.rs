@@ -10,7 +10,7 @@ use facectl_core::service::enroll::{enroll, EnrollTarget};
 use facectl_core::service::ingest::{FileOutcome, IngestOptions, MultiplePolicy};
 
 pub async fn run(args: EnrollArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let target = EnrollTarget {
         name: args.name.clone(),
         person_id: args.person_id.clone(),

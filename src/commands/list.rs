@@ -8,7 +8,7 @@ use anyhow::Result;
 use facectl_core::service::inventory;
 
 pub async fn run(args: ListArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     match args.what {
         ListWhat::Persons => {
             let persons = inventory::list_persons(&backend).await?;

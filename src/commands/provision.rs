@@ -9,7 +9,13 @@ use facectl_core::model::ResourceState;
 use facectl_core::service::provision;
 
 pub async fn run(args: ProvisionArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    if args.print_iam_policy {
+        let cfg = crate::backend::aws_config(settings)?;
+        let policy = facectl_aws::iam_policy(&cfg, args.account.as_deref(), cfg.region.as_deref());
+        printer.line(&serde_json::to_string_pretty(&policy)?)?;
+        return Ok(exit::OK);
+    }
+    let backend = crate::backend::open(settings).await?;
     let report = provision::provision(&backend, args.dry_run).await?;
     match printer.output {
         OutputFormat::Table | OutputFormat::Csv => {

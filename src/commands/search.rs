@@ -57,7 +57,7 @@ fn rows(report: &SearchReport) -> Vec<Row<'_>> {
 }
 
 pub async fn run(args: SearchArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let opts = SearchOptions {
         select: if args.largest {
             FaceSelect::Largest

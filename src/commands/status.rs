@@ -7,7 +7,7 @@ use anyhow::Result;
 use facectl_core::service::inventory;
 
 pub async fn run(settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let s = inventory::status(&backend).await?;
     match printer.output {
         OutputFormat::Table | OutputFormat::Csv => {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use facectl_core::service::verify::{verify, PersonRef};
 
 pub async fn run(args: VerifyArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
-    let backend = crate::backend::open(settings)?;
+    let backend = crate::backend::open(settings).await?;
     let who = match (&args.person_id, &args.name) {
         (Some(id), _) => PersonRef::Id(id.clone()),
         (None, Some(name)) => PersonRef::Name(name.clone()),
