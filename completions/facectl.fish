@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_facectl_global_optspecs
-    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress h/help V/version
+    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress profile= region= endpoint-url= s3-endpoint-url= rekognition-endpoint-url= dynamodb-endpoint-url= bucket= prefix= collection= table= tps= hash-key= name-attr= force-path-style h/help V/version
 end
 
 function __fish_facectl_needs_command
@@ -33,9 +33,23 @@ complete -c facectl -n "__fish_facectl_needs_command" -s o -l output -d 'Output 
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_needs_command" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_needs_command" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_needs_command" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_needs_command" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_needs_command" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_needs_command" -s V -l version -d 'Print version'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
@@ -52,6 +66,7 @@ complete -c facectl -n "__fish_facectl_needs_command" -f -a "models" -d 'Install
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l account -d 'AWS account id to put in the policy\'s ARNs (else `*`)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
@@ -61,10 +76,25 @@ complete -c facectl -n "__fish_facectl_using_subcommand provision" -s o -l outpu
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l dry-run -d 'Show what would be created without creating anything'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l print-iam-policy -d 'Print the least-privilege IAM policy (JSON) the aws backend needs for the configured bucket, collection and table, and exit'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l name -d 'Person\'s display name (the person is created if new)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l person-id -d 'Existing person id (or a new id, together with --name)' -r
@@ -85,10 +115,24 @@ complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l name-from -d 'How persons are named (ignored with --mapping)' -r -f -a "auto\t'Sub-folder name for files in sub-folders, file name for files at the top'
 folder\t'The file\'s folder: dir/Jane_Doe/1.jpg -> "Jane Doe"'
@@ -113,10 +157,24 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s o -l out
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l max-matches -d 'Matches per face' -r
@@ -129,10 +187,24 @@ complete -c facectl -n "__fish_facectl_using_subcommand search" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l largest -d 'Search only the largest face'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l name -d 'Person\'s name (must be unique)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l person-id -r
@@ -146,9 +218,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand verify" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l backend -d 'Backend to use' -r -f -a "local\t''
@@ -160,9 +246,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand compare" -s o -l output 
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l person -d 'Person by name: all their faces and images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l person-id -d 'Person by id' -r
@@ -177,11 +277,25 @@ complete -c facectl -n "__fish_facectl_using_subcommand delete" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l dry-run -d 'List what would be deleted, delete nothing'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
@@ -192,9 +306,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_see
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -f -a "persons" -d 'Enrolled persons with face and image counts'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -f -a "faces" -d 'Enrolled faces'
@@ -208,9 +336,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l person-id -d 'Only this person\'s faces (by id)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l backend -d 'Backend to use' -r -f -a "local\t''
@@ -222,9 +364,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "persons" -d 'Enrolled persons with face and image counts'
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from help" -f -a "faces" -d 'Enrolled faces'
@@ -238,9 +394,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand status" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand status" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand status" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
@@ -251,10 +421,24 @@ complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s o -l output -
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l fix -d 'Repair what was found'
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
@@ -265,9 +449,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_s
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -f -a "check" -d 'Check the models in the model folder load'
@@ -283,9 +481,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
@@ -296,9 +508,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check the models in the model folder load'
@@ -312,9 +538,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand completions" -s o -l out
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
@@ -325,9 +565,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s o -l output 
 json\t''
 jsonl\t''
 csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s h -l help -d 'Print help'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'

@@ -32,12 +32,17 @@ pub fn aws_config(settings: &Settings) -> Result<facectl_aws::AwsConfig> {
     )?;
     let mut cfg = facectl_aws::AwsConfig::new(
         bucket,
-        a.collection.clone().unwrap_or_else(|| DEFAULT_COLLECTION.into()),
+        a.collection
+            .clone()
+            .unwrap_or_else(|| DEFAULT_COLLECTION.into()),
         a.table.clone().unwrap_or_else(|| DEFAULT_TABLE.into()),
     );
     cfg.profile = a.profile.clone();
     cfg.region = a.region.clone();
     cfg.endpoint_url = a.endpoint_url.clone();
+    cfg.s3_endpoint = a.s3_endpoint_url.clone();
+    cfg.rekognition_endpoint = a.rekognition_endpoint_url.clone();
+    cfg.dynamodb_endpoint = a.dynamodb_endpoint_url.clone();
     if let Some(p) = &a.prefix {
         cfg.prefix = p.clone();
     }

@@ -77,6 +77,15 @@ pub struct AwsArgs {
     /// Endpoint for every AWS service (S3-compatible or local servers).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3).
+    #[arg(long, global = true, value_name = "URL")]
+    pub s3_endpoint_url: Option<String>,
+    /// Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION).
+    #[arg(long, global = true, value_name = "URL")]
+    pub rekognition_endpoint_url: Option<String>,
+    /// Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB).
+    #[arg(long, global = true, value_name = "URL")]
+    pub dynamodb_endpoint_url: Option<String>,
     /// S3 bucket for images.
     #[arg(long, global = true, env = settings::ENV_AWS_BUCKET)]
     pub bucket: Option<String>,

@@ -32,7 +32,8 @@ pub const ENV_AWS_TABLE: &str = "FACECTL_AWS_TABLE";
 /// aws backend: client-side limit on Rekognition calls per second.
 pub const ENV_AWS_TPS: &str = "FACECTL_AWS_TPS";
 /// aws backend: standard AWS variables read by the AWS SDK itself (credentials chain).
-pub const ENV_AWS_STANDARD: &str = "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB], AWS_ACCESS_KEY_ID, ...";
+pub const ENV_AWS_STANDARD: &str =
+    "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB], AWS_ACCESS_KEY_ID, ...";
 
 /// Every variable, for `--help` and the README.
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -52,12 +53,27 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
     (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),
     (ENV_NO_COLOR, "disable colours"),
-    (ENV_AWS_BUCKET, "aws: S3 bucket for images (required for --backend aws)"),
-    (ENV_AWS_PREFIX, "aws: key prefix in the bucket (default faces/)"),
-    (ENV_AWS_COLLECTION, "aws: Rekognition collection (default facectl)"),
+    (
+        ENV_AWS_BUCKET,
+        "aws: S3 bucket for images (required for --backend aws)",
+    ),
+    (
+        ENV_AWS_PREFIX,
+        "aws: key prefix in the bucket (default faces/)",
+    ),
+    (
+        ENV_AWS_COLLECTION,
+        "aws: Rekognition collection (default facectl)",
+    ),
     (ENV_AWS_TABLE, "aws: DynamoDB table (default facectl-faces)"),
-    (ENV_AWS_TPS, "aws: Rekognition calls per second, client side (default 5)"),
-    (ENV_AWS_STANDARD, "aws: read by the AWS SDK (profile, region, endpoints, credentials)"),
+    (
+        ENV_AWS_TPS,
+        "aws: Rekognition calls per second, client side (default 5)",
+    ),
+    (
+        ENV_AWS_STANDARD,
+        "aws: read by the AWS SDK (profile, region, endpoints, credentials)",
+    ),
 ];
 
 /// The config file's `[aws]` section.
@@ -67,6 +83,9 @@ pub struct AwsFile {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    pub s3_endpoint_url: Option<String>,
+    pub rekognition_endpoint_url: Option<String>,
+    pub dynamodb_endpoint_url: Option<String>,
     pub bucket: Option<String>,
     pub prefix: Option<String>,
     pub collection: Option<String>,
@@ -182,13 +201,23 @@ impl Settings {
             profile: a.profile.clone().or(f.profile),
             region: a.region.clone().or(f.region),
             endpoint_url: a.endpoint_url.clone().or(f.endpoint_url),
+            s3_endpoint_url: a.s3_endpoint_url.clone().or(f.s3_endpoint_url),
+            rekognition_endpoint_url: a
+                .rekognition_endpoint_url
+                .clone()
+                .or(f.rekognition_endpoint_url),
+            dynamodb_endpoint_url: a.dynamodb_endpoint_url.clone().or(f.dynamodb_endpoint_url),
             bucket: a.bucket.clone().or(f.bucket),
             prefix: a.prefix.clone().or(f.prefix),
             collection: a.collection.clone().or(f.collection),
             table: a.table.clone().or(f.table),
             tps: a.tps.or(f.tps),
             hash_key: a.hash_key.clone().or(f.hash_key),
-            name_attrs: if a.name_attr.is_empty() { f.name_attrs } else { Some(a.name_attr.clone()) },
+            name_attrs: if a.name_attr.is_empty() {
+                f.name_attrs
+            } else {
+                Some(a.name_attr.clone())
+            },
             force_path_style: Some(a.force_path_style || f.force_path_style.unwrap_or(false)),
         };
         let stderr_tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
