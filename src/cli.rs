@@ -136,6 +136,9 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Install or check the face models.
     Models(ModelsArgs),
+    /// Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine.
+    #[command(long_about = SERVE_ABOUT)]
+    Serve(ServeArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -349,4 +352,39 @@ pub enum ModelsAction {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+const SERVE_ABOUT: &str =
+    "Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine.
+
+boto3 and AWS SDK code talks to it as to Rekognition: point the client's endpoint_url at the
+address printed on stdout. Operations: CreateCollection, DescribeCollection, ListCollections,
+DeleteCollection, IndexFaces, ListFaces, DeleteFaces, SearchFaces, SearchFacesByImage, DetectFaces,
+CompareFaces. Collections and faces are kept in <data dir>/rekognition.sqlite (or in memory).
+Image.S3Object images are fetched from --s3-endpoint-url (else --endpoint-url, else AWS's S3).
+The global --tps sets a per-operation quota answered with ProvisionedThroughputExceededException;
+--region names the region in collection ARNs. Stops on Ctrl-C.";
+
+/// `facectl serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8095", value_name = "HOST:PORT")]
+    pub listen: std::net::SocketAddr,
+    /// Keep collections in memory only (nothing written to the data dir).
+    #[arg(long)]
+    pub in_memory: bool,
+    /// Delay added to every request, in milliseconds (for tests and benchmarks).
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Verify SigV4 signatures with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else any
+    /// signature, or none, is accepted).
+    #[arg(long)]
+    pub require_signature: bool,
+    /// Account id in collection ARNs.
+    #[arg(long, default_value = "000000000000")]
+    pub account: String,
+    /// Concurrent face-engine computations [default: number of CPUs].
+    #[arg(long)]
+    pub workers: Option<usize>,
 }

@@ -10,6 +10,7 @@ mod list;
 mod models;
 mod provision;
 mod search;
+mod serve;
 mod status;
 mod verify;
 
@@ -34,6 +35,7 @@ pub async fn dispatch(command: Command, settings: Settings) -> Result<u8> {
         Command::Status => status::run(&settings, &printer).await,
         Command::Doctor(a) => doctor::run(a, &settings, &printer).await,
         Command::Models(a) => models::run(a, &settings, &printer),
+        Command::Serve(a) => serve::run(a, &settings, &printer).await,
         Command::Completions(a) => completions::run(a),
         Command::Manpage => completions::manpage(),
     }

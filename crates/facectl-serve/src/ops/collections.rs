@@ -1,0 +1,61 @@
+//! CreateCollection, DescribeCollection, ListCollections, DeleteCollection.
+
+use crate::error::RekError;
+use crate::params::{collection_char, decode_token, encode_token, Params};
+use crate::State;
+use serde_json::{json, Value};
+
+pub(crate) fn collection_id<'a>(p: &Params<'a>) -> Result<&'a str, RekError> {
+    p.pattern("CollectionId", 1, 255, collection_char)
+}
+
+pub(crate) async fn create(st: &State, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?;
+    let model = st.model().to_string();
+    let row = st.with_store(|s| s.create_collection(id, &model))?;
+    Ok(json!({
+        "StatusCode": 200,
+        "CollectionArn": st.collection_arn(&row.id),
+        "FaceModelVersion": row.model,
+    }))
+}
+
+pub(crate) async fn describe(st: &State, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?;
+    let row = st.with_store(|s| s.collection(id))?;
+    Ok(json!({
+        "FaceCount": row.face_count,
+        "UserCount": 0,
+        "FaceModelVersion": row.model,
+        "CollectionARN": st.collection_arn(&row.id),
+        "CreationTimestamp": row.created,
+    }))
+}
+
+pub(crate) async fn list(st: &State, p: Params<'_>) -> Result<Value, RekError> {
+    let max = p.opt_int("MaxResults", 0, 4096)?.unwrap_or(1000) as usize;
+    let after = match p.opt_str("NextToken")? {
+        Some(t) => Some(decode_token("collections", t)?),
+        None => None,
+    };
+    // One more than asked tells whether a next page exists.
+    let mut rows = st.with_store(|s| s.list_collections(after.as_deref(), max + 1))?;
+    let more = rows.len() > max;
+    rows.truncate(max);
+    let mut out = json!({
+        "CollectionIds": rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "FaceModelVersions": rows.iter().map(|r| r.model.clone()).collect::<Vec<_>>(),
+    });
+    if more {
+        if let Some(last) = rows.last() {
+            out["NextToken"] = json!(encode_token("collections", &last.id));
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn delete(st: &State, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?;
+    st.with_store(|s| s.delete_collection(id))?;
+    Ok(json!({"StatusCode": 200}))
+}

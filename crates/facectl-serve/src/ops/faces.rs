@@ -1,0 +1,173 @@
+//! IndexFaces, ListFaces, DeleteFaces.
+
+use super::collections::collection_id;
+use super::{assess, embed, quality_filter};
+use crate::error::RekError;
+use crate::params::{decode_token, encode_token, external_id_char, is_face_id, Params};
+use crate::shapes;
+use crate::store::NewFace;
+use crate::State;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Attribute names DetectFaces / IndexFaces accept.
+pub(crate) const ATTRIBUTES: &[&str] = &[
+    "DEFAULT",
+    "ALL",
+    "AGE_RANGE",
+    "BEARD",
+    "EMOTIONS",
+    "EYE_DIRECTION",
+    "EYEGLASSES",
+    "EYES_OPEN",
+    "GENDER",
+    "MOUTH_OPEN",
+    "MUSTACHE",
+    "FACE_OCCLUDED",
+    "SMILE",
+    "SUNGLASSES",
+];
+
+pub(crate) fn check_attributes(p: &Params<'_>, name: &str) -> Result<(), RekError> {
+    for a in p.opt_str_list(name)?.unwrap_or_default() {
+        if !ATTRIBUTES.contains(&a) {
+            return Err(RekError::invalid_parameter(format!(
+                "1 validation error detected: Value '{a}' at '{name}' failed to satisfy constraint: Member must satisfy enum value set"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn index(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?.to_string();
+    let external = p
+        .opt_pattern("ExternalImageId", 1, 255, external_id_char)?
+        .map(str::to_string);
+    let max_faces = p.opt_int("MaxFaces", 1, i64::MAX)?.map(|n| n as usize);
+    let gate = quality_filter(&p, "AUTO")?;
+    check_attributes(&p, "DetectionAttributes")?;
+    let model = st.model().to_string();
+    let row = st.with_store(|s| s.collection(&id))?;
+    st.check_model(&row)?;
+    let raw = crate::images::read(&p, "Image", st.s3()).await?;
+    let (records, unindexed, new_faces) = st
+        .compute(move |engine| {
+            let (img, found) = assess(engine, &raw, gate.as_ref())?;
+            let image_id = uuid::Uuid::new_v4().to_string();
+            let mut records = Vec::new();
+            let mut unindexed = Vec::new();
+            let mut new_faces = Vec::new();
+            for f in found {
+                let detail = shapes::face_detail(&f.det, &f.quality, &img);
+                if !f.issues.is_empty() {
+                    let reasons: Vec<&str> = f.issues.iter().map(|i| i.as_str()).collect();
+                    unindexed.push(json!({"Reasons": reasons, "FaceDetail": detail}));
+                    continue;
+                }
+                if max_faces.is_some_and(|m| new_faces.len() >= m) {
+                    unindexed.push(json!({"Reasons": ["EXCEEDS_MAX_FACES"], "FaceDetail": detail}));
+                    continue;
+                }
+                let face = NewFace {
+                    face_id: uuid::Uuid::new_v4().to_string(),
+                    image_id: image_id.clone(),
+                    external_image_id: external.clone(),
+                    bbox: shapes::ratios(&f.det, &img),
+                    confidence: f.det.confidence,
+                    embedding: embed(engine, &img, &f.det)?,
+                };
+                let mut face_json = json!({
+                    "FaceId": face.face_id,
+                    "BoundingBox": shapes::bounding_box(face.bbox),
+                    "ImageId": face.image_id,
+                    "Confidence": shapes::num(face.confidence),
+                });
+                if let Some(x) = &face.external_image_id {
+                    face_json["ExternalImageId"] = json!(x);
+                }
+                records.push(json!({"Face": face_json, "FaceDetail": detail}));
+                new_faces.push(face);
+            }
+            Ok((records, unindexed, new_faces))
+        })
+        .await?;
+    // The collection may have been deleted while the engine worked: insert fails cleanly then.
+    st.with_store(|s| {
+        s.collection(&id)?;
+        s.insert_faces(&id, &new_faces)
+    })?;
+    Ok(json!({
+        "FaceRecords": records,
+        "FaceModelVersion": model,
+        "UnindexedFaces": unindexed,
+    }))
+}
+
+pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?;
+    let max = p.opt_int("MaxResults", 0, 4096)?.unwrap_or(1000) as usize;
+    let after: i64 = match p.opt_str("NextToken")? {
+        Some(t) => decode_token(&format!("faces/{id}"), t)?
+            .parse()
+            .map_err(|_| RekError::invalid_token(format!("Invalid pagination token: {t}")))?,
+        None => 0,
+    };
+    if p.opt_str("UserId")?.is_some() {
+        // No face is ever associated to a user here (the Users API is not implemented).
+        let row = st.with_store(|s| s.collection(id))?;
+        return Ok(json!({"Faces": [], "FaceModelVersion": row.model}));
+    }
+    let only: Option<Vec<String>> = p
+        .opt_str_list("FaceIds")?
+        .map(|v| v.into_iter().map(str::to_string).collect());
+    let (row, mut faces) = st.with_store(|s| {
+        let row = s.collection(id)?;
+        let faces = s.list_faces(id, after, max + 1, only.as_deref())?;
+        Ok((row, faces))
+    })?;
+    let more = faces.len() > max;
+    faces.truncate(max);
+    let mut out = json!({
+        "Faces": faces.iter().map(|f| shapes::face(f, &row.model)).collect::<Vec<_>>(),
+        "FaceModelVersion": row.model,
+    });
+    if more {
+        if let Some(last) = faces.last() {
+            out["NextToken"] = json!(encode_token(&format!("faces/{id}"), &last.seq.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn delete(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
+    let id = collection_id(&p)?;
+    let ids = p.opt_str_list("FaceIds")?.ok_or_else(|| {
+        RekError::invalid_parameter("1 validation error detected: FaceIds is required")
+    })?;
+    if ids.is_empty() || ids.len() > 4096 {
+        return Err(RekError::invalid_parameter(format!(
+            "FaceIds must hold 1-4096 ids, got {}",
+            ids.len()
+        )));
+    }
+    if let Some(bad) = ids.iter().find(|f| !is_face_id(f)) {
+        return Err(RekError::invalid_parameter(format!(
+            "1 validation error detected: Value '{bad}' at 'faceIds' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
+        )));
+    }
+    let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+    let deleted = st.with_store(|s| {
+        s.collection(id)?;
+        s.delete_faces(id, &ids)
+    })?;
+    let mut missing: Vec<&String> = ids.iter().filter(|i| !deleted.contains(i)).collect();
+    missing.dedup();
+    Ok(json!({
+        "DeletedFaces": deleted,
+        "UnsuccessfulFaceDeletions": missing
+            .iter()
+            .map(|f| json!({"FaceId": f, "Reasons": ["FACE_NOT_FOUND"]}))
+            .collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,84 @@
+//! Response structures in Rekognition's shapes: BoundingBox and Landmarks as ratios of the
+//! (upright) image size, Pose in degrees, Quality 0-100, Face records of a collection.
+
+use crate::store::FaceRow;
+use facectl_engine::{DecodedImage, Detection, Quality};
+use serde_json::{json, Value};
+
+/// Rounds to 6 decimals so f32 values print cleanly.
+pub fn num(x: f32) -> f64 {
+    (x as f64 * 1e6).round() / 1e6
+}
+
+/// Box as ratios `[left, top, width, height]`.
+pub fn ratios(det: &Detection, img: &DecodedImage) -> [f32; 4] {
+    let (w, h) = (img.width().max(1) as f32, img.height().max(1) as f32);
+    [
+        det.bbox.x / w,
+        det.bbox.y / h,
+        det.bbox.width / w,
+        det.bbox.height / h,
+    ]
+}
+
+pub fn bounding_box(r: [f32; 4]) -> Value {
+    json!({"Width": num(r[2]), "Height": num(r[3]), "Left": num(r[0]), "Top": num(r[1])})
+}
+
+/// Rekognition's names for YuNet's five points. YuNet lists the subject's right eye first,
+/// which is the eye on the image's left: Rekognition's `eyeLeft` (image-left, as its samples show).
+const LANDMARK_TYPES: [&str; 5] = ["eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"];
+
+pub fn landmarks(det: &Detection, img: &DecodedImage) -> Value {
+    let (w, h) = (img.width().max(1) as f32, img.height().max(1) as f32);
+    Value::Array(
+        det.landmarks
+            .iter()
+            .zip(LANDMARK_TYPES)
+            .map(|(p, t)| json!({"Type": t, "X": num(p[0] / w), "Y": num(p[1] / h)}))
+            .collect(),
+    )
+}
+
+pub fn pose(q: &Quality) -> Value {
+    json!({"Roll": num(q.roll), "Yaw": num(q.yaw), "Pitch": num(q.pitch)})
+}
+
+pub fn quality(q: &Quality) -> Value {
+    json!({"Brightness": num(q.brightness), "Sharpness": num(q.sharpness)})
+}
+
+/// `FaceDetail` with the DEFAULT attributes (box, confidence, landmarks, pose, quality).
+/// `ALL` gives the same: age, emotions and the like are not estimated by facectl's models.
+pub fn face_detail(det: &Detection, q: &Quality, img: &DecodedImage) -> Value {
+    json!({
+        "BoundingBox": bounding_box(ratios(det, img)),
+        "Landmarks": landmarks(det, img),
+        "Pose": pose(q),
+        "Quality": quality(q),
+        "Confidence": num(det.confidence),
+    })
+}
+
+/// `ComparedFace` (CompareFaces): the same members as the DEFAULT FaceDetail.
+pub fn compared_face(det: &Detection, q: &Quality, img: &DecodedImage) -> Value {
+    face_detail(det, q, img)
+}
+
+/// A collection's `Face`.
+pub fn face(f: &FaceRow, model: &str) -> Value {
+    let mut v = json!({
+        "FaceId": f.face_id,
+        "BoundingBox": bounding_box(f.bbox),
+        "ImageId": f.image_id,
+        "Confidence": num(f.confidence),
+        "IndexFacesModelVersion": model,
+    });
+    if let Some(x) = &f.external_image_id {
+        v["ExternalImageId"] = json!(x);
+    }
+    if let Some(u) = &f.user_id {
+        v["UserId"] = json!(u);
+    }
+    v
+}
