@@ -35,6 +35,7 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         account: args.account,
         s3_endpoint: aws.s3_endpoint_url.clone().or(aws.endpoint_url.clone()),
         s3_enabled: true,
+        s3_credentials: None,
         latency: std::time::Duration::from_millis(args.latency_ms),
         tps: aws.tps,
         require_signature,

@@ -19,8 +19,21 @@ pub struct S3Source {
 impl S3Source {
     /// A client from the AWS configuration chain, with an optional endpoint (path-style
     /// addressing, for S3-compatible servers) and region.
-    pub async fn new(endpoint: Option<&str>, region: Option<&str>) -> S3Source {
+    pub async fn new(
+        endpoint: Option<&str>,
+        region: Option<&str>,
+        credentials: Option<(String, String)>,
+    ) -> S3Source {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some((key, secret)) = credentials {
+            loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                key,
+                secret,
+                None,
+                None,
+                "facectl-serve",
+            ));
+        }
         if let Some(r) = region {
             loader = loader.region(aws_config::Region::new(r.to_string()));
         }

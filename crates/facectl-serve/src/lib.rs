@@ -67,6 +67,8 @@ pub struct ServeConfig {
     pub s3_endpoint: Option<String>,
     /// Whether `Image.S3Object` is served at all.
     pub s3_enabled: bool,
+    /// Static credentials for the S3 source (else the AWS configuration chain's).
+    pub s3_credentials: Option<(String, String)>,
     /// Delay added to every request (test helper).
     pub latency: Duration,
     /// Requests per second allowed per operation before ProvisionedThroughputExceededException.
@@ -89,6 +91,7 @@ impl Default for ServeConfig {
             account: "000000000000".into(),
             s3_endpoint: None,
             s3_enabled: true,
+            s3_credentials: None,
             latency: Duration::ZERO,
             tps: None,
             require_signature: None,
@@ -216,7 +219,14 @@ impl Server {
             reason,
         })?;
         let s3 = if cfg.s3_enabled {
-            Some(images::S3Source::new(cfg.s3_endpoint.as_deref(), Some(&cfg.region)).await)
+            Some(
+                images::S3Source::new(
+                    cfg.s3_endpoint.as_deref(),
+                    Some(&cfg.region),
+                    cfg.s3_credentials.clone(),
+                )
+                .await,
+            )
         } else {
             None
         };
