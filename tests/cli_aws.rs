@@ -118,3 +118,171 @@ fn aws_backend_without_a_region_says_so() {
         .code(2)
         .stderr(predicate::str::contains("region"));
 }
+
+/// A child process killed when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// moto_server from the venv of `scripts/moto.sh install` (installed when missing), on a free port.
+fn start_moto() -> (Child, String) {
+    use std::net::{TcpListener, TcpStream};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let venv = std::env::var_os("FACECTL_MOTO_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/facectl-moto-venv")
+        });
+    let server = venv.join("bin/moto_server");
+    if !server.exists() {
+        let ok = std::process::Command::new(root.join("scripts/moto.sh"))
+            .arg("install")
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            ok && server.exists(),
+            "moto could not be installed: run scripts/moto.sh install"
+        );
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = std::process::Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let child = Child(child);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(200)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "moto did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    (child, format!("http://127.0.0.1:{port}"))
+}
+
+/// `facectl serve` on a free port; returns it and the URL it printed.
+fn start_serve(s: &Sandbox, moto: &str) -> (Child, String) {
+    use std::io::BufRead;
+    let bin = assert_cmd::cargo::cargo_bin("facectl");
+    let mut child = std::process::Command::new(bin)
+        .args(["serve", "--listen", "127.0.0.1:0", "--in-memory"])
+        .args(["--s3-endpoint-url", moto, "--region", "eu-west-1"])
+        .env("FACECTL_MODEL_DIR", common::model_dir())
+        .env("HOME", s.dir.path())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start facectl serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let child = Child(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read the endpoint line");
+    assert!(
+        line.starts_with("http://127.0.0.1:"),
+        "serve printed {line:?}"
+    );
+    (child, line.trim().to_string())
+}
+
+#[test]
+fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
+    let s = Sandbox::new();
+    let (_moto, moto) = start_moto();
+    let (_serve, rekognition) = start_serve(&s, &moto);
+    let aws = |args: &[&str], code: i32| -> serde_json::Value {
+        let mut all: Vec<&str> = vec![
+            "--backend",
+            "aws",
+            "--endpoint-url",
+            &moto,
+            "--rekognition-endpoint-url",
+            &rekognition,
+            "--force-path-style",
+            "--region",
+            "eu-west-1",
+        ];
+        all.extend_from_slice(args);
+        let out = s
+            .cmd()
+            .args(&all)
+            .args(["--output", "json"])
+            .env("FACECTL_AWS_BUCKET", "cli-faces")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .output()
+            .expect("run facectl");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "facectl {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
+    };
+    let ex = |n: &str| common::example(n).to_string_lossy().to_string();
+
+    let first = aws(&["provision"], 0);
+    let states: Vec<&str> = first["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["created", "created", "created"], "{first:#}");
+    let again = aws(&["provision"], 0);
+    assert!(
+        again["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "existed"),
+        "{again:#}"
+    );
+    let obama = aws(&["enroll", &ex("obama.jpg"), "--name", "Barack Obama"], 0);
+    assert_eq!(obama["faces_indexed"], 1, "{obama:#}");
+    aws(&["enroll", &ex("biden.jpg"), "--name", "Joe Biden"], 0);
+
+    let found = aws(&["search", &ex("two_people.jpg")], 0);
+    let mut names: Vec<&str> = found["faces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["matches"][0]["person"]["name"]
+                .as_str()
+                .unwrap_or("(none)")
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Barack Obama", "Joe Biden"], "{found:#}");
+
+    let done = aws(&["delete", "--person", "Joe Biden", "--yes"], 0);
+    assert_eq!(done["objects_deleted"], 1, "{done:#}");
+    let after = aws(&["search", &ex("biden.jpg")], 1);
+    assert!(
+        after["faces"][0]["matches"].as_array().unwrap().is_empty(),
+        "{after:#}"
+    );
+    let doctor = aws(&["doctor"], 0);
+    assert_eq!(
+        doctor["orphan_faces"].as_array().unwrap().len(),
+        0,
+        "{doctor:#}"
+    );
+}
