@@ -3,7 +3,8 @@
 
 use facectl_core::model::BoundingBox;
 use facectl_core::BackendError;
-use image::{DynamicImage, ImageFormat, ImageReader};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -26,21 +27,56 @@ fn invalid(origin: &str, reason: impl Into<String>) -> BackendError {
     }
 }
 
-/// Width and height, read from the header only.
-pub fn dimensions(bytes: &[u8], origin: &str) -> Result<(u32, u32), BackendError> {
+/// The EXIF orientation Rekognition applies: a JPEG's tag; PNGs (and everything else) are
+/// used as stored, as Rekognition does.
+fn orientation(bytes: &[u8]) -> Orientation {
+    if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Orientation::NoTransforms;
+    }
     ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_decoder().ok())
+        .and_then(|mut d| d.orientation().ok())
+        .unwrap_or(Orientation::NoTransforms)
+}
+
+/// Whether the orientation turns the image by a quarter (width and height swap).
+fn quarter_turn(o: Orientation) -> bool {
+    matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+/// Width and height of the upright image (JPEG EXIF orientation applied, as Rekognition does
+/// before it measures boxes), read from the header only.
+pub fn dimensions(bytes: &[u8], origin: &str) -> Result<(u32, u32), BackendError> {
+    let (w, h) = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| invalid(origin, format!("unreadable image: {e}")))?
         .into_dimensions()
-        .map_err(|e| invalid(origin, format!("unreadable image: {e}")))
+        .map_err(|e| invalid(origin, format!("unreadable image: {e}")))?;
+    Ok(if quarter_turn(orientation(bytes)) {
+        (h, w)
+    } else {
+        (w, h)
+    })
 }
 
+/// The upright image (JPEG EXIF orientation applied), so crops and conversions match the boxes
+/// Rekognition reports.
 fn decode(bytes: &[u8], origin: &str) -> Result<DynamicImage, BackendError> {
-    ImageReader::new(Cursor::new(bytes))
+    let mut img = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| invalid(origin, format!("unreadable image: {e}")))?
         .decode()
-        .map_err(|e| invalid(origin, format!("cannot decode image: {e}")))
+        .map_err(|e| invalid(origin, format!("cannot decode image: {e}")))?;
+    img.apply_orientation(orientation(bytes));
+    Ok(img)
 }
 
 fn encode_jpeg(img: &DynamicImage, origin: &str) -> Result<Vec<u8>, BackendError> {
@@ -170,6 +206,56 @@ mod tests {
             .write_to(&mut out, ImageFormat::Png)
             .expect("encode");
         out.into_inner()
+    }
+
+    /// Pillow's test images: hopper.jpg upright, hopper_orientation_N.jpg the same picture
+    /// stored turned, with EXIF orientation N.
+    fn hopper(name: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/peers/pillow_hopper/Tests/images")
+            .join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    /// Mean absolute difference per channel of two images of the same size.
+    fn mean_abs_diff(a: &DynamicImage, b: &DynamicImage) -> f64 {
+        let (a, b) = (a.to_rgb8(), b.to_rgb8());
+        assert_eq!(a.dimensions(), b.dimensions());
+        let sum: u64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(&x, &y)| (x as i64 - y as i64).unsigned_abs())
+            .sum();
+        sum as f64 / a.as_raw().len() as f64
+    }
+
+    #[test]
+    fn exif_orientation_gives_upright_sizes_crops_and_conversions() {
+        // Pillow's threshold for "similar" is 17; the stored (unturned) pixels differ by 59-82.
+        let base = decode(&hopper("hopper.jpg"), "hopper.jpg").expect("decode");
+        for n in 2..=8 {
+            let name = format!("hopper_orientation_{n}.jpg");
+            let bytes = hopper(&name);
+            assert_eq!(
+                dimensions(&bytes, &name).expect("dims"),
+                (base.width(), base.height())
+            );
+            let upright = decode(&bytes, &name).expect("decode");
+            let d = mean_abs_diff(&base, &upright);
+            assert!(d < 17.0, "{name}: differs from hopper.jpg by {d:.1}");
+            // A conversion (forced by a small byte limit) stays upright.
+            let p = prepare(&bytes, &name, 4_000).expect("prepare");
+            assert!(matches!(p.bytes, Cow::Owned(_)), "{name} was converted");
+            let converted = decode(&p.bytes, "converted").expect("decode");
+            let converted = converted.resize_exact(
+                base.width(),
+                base.height(),
+                image::imageops::FilterType::Triangle,
+            );
+            let d = mean_abs_diff(&base, &converted);
+            assert!(d < 17.0, "{name} converted: differs by {d:.1}");
+        }
     }
 
     #[test]
