@@ -92,7 +92,10 @@ where
                 let body = serde_json::json!({"__type": if status == 413 {"ImageTooLargeException"} else {"SerializationException"}, "Message": message});
                 let resp = Response {
                     status,
-                    headers: vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
+                    headers: vec![
+                        ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+                        ("x-amzn-RequestId".into(), uuid::Uuid::new_v4().to_string()),
+                    ],
                     body: body.to_string().into_bytes(),
                 };
                 let _ = write_response(&mut write_half, &resp, false).await;
