@@ -18,7 +18,9 @@ fn venv() -> PathBuf {
     std::env::var_os("FACECTL_MOTO_VENV")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/facectl-moto-venv")))
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/facectl-moto-venv"))
+        })
         .expect("neither FACECTL_MOTO_VENV nor HOME is set: cannot find the moto venv")
 }
 
