@@ -61,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show counts, locations, model and sizes')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find and repair disagreements between collection, table and image store')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Install or check the face models')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -589,6 +590,42 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
         'facectl;models;help;help' {
             break
         }
+        'facectl;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; port 0 picks a free port)')
+            [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'Delay added to every request, in milliseconds (for tests and benchmarks)')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Account id in collection ARNs')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Concurrent face-engine computations [default: number of CPUs]')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
+            [CompletionResult]::new('--model-dir', '--model-dir', [CompletionResultType]::ParameterName, 'Folder with the ONNX face models')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (else AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (else AWS_REGION or the profile''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service (S3-compatible or local servers)')
+            [CompletionResult]::new('--s3-endpoint-url', '--s3-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)')
+            [CompletionResult]::new('--rekognition-endpoint-url', '--rekognition-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)')
+            [CompletionResult]::new('--dynamodb-endpoint-url', '--dynamodb-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'S3 bucket for images')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix for images in the bucket [default: faces/]')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Rekognition collection id [default: facectl]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'DynamoDB table [default: facectl-faces]')
+            [CompletionResult]::new('--tps', '--tps', [CompletionResultType]::ParameterName, 'Client-side limit on Rekognition calls per second [default: 5]')
+            [CompletionResult]::new('--hash-key', '--hash-key', [CompletionResultType]::ParameterName, 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)')
+            [CompletionResult]::new('--name-attr', '--name-attr', [CompletionResultType]::ParameterName, 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)')
+            [CompletionResult]::new('--in-memory', '--in-memory', [CompletionResultType]::ParameterName, 'Keep collections in memory only (nothing written to the data dir)')
+            [CompletionResult]::new('--require-signature', '--require-signature', [CompletionResultType]::ParameterName, 'Verify SigV4 signatures with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else any signature, or none, is accepted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars (they are hidden anyway when stderr is not a terminal)')
+            [CompletionResult]::new('--force-path-style', '--force-path-style', [CompletionResultType]::ParameterName, 'Path-style S3 addressing (for S3-compatible servers)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'facectl;completions' {
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
@@ -661,6 +698,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show counts, locations, model and sizes')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find and repair disagreements between collection, table and image store')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Install or check the face models')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -713,6 +751,9 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             break
         }
         'facectl;help;models;check' {
+            break
+        }
+        'facectl;help;serve' {
             break
         }
         'facectl;help;completions' {

@@ -266,6 +266,7 @@ fn help_documents_exit_codes_and_environment() {
         "status",
         "doctor",
         "models",
+        "serve",
         "completions",
     ] {
         s.cmd()

@@ -47,14 +47,15 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
     // The address is data (scripts read it); the rest is for people.
     match printer.output {
         OutputFormat::Json | OutputFormat::Jsonl => {
-            printer.json(&serde_json::json!({"endpoint": url, "model": server.model()}))?
+            printer.json(&serde_json::json!({"endpoint": url, "model": server.model(), "face_model_version": server.face_model_version()}))?
         }
         _ => printer.line(&url)?,
     }
     std::io::stdout().flush()?;
     printer.note(&format!(
-        "facectl serve: Rekognition-compatible endpoint on {url} (model {}, store {}{}{}); Ctrl-C stops",
+        "facectl serve: Rekognition-compatible endpoint on {url} (model {}, FaceModelVersion {}, store {}{}{}); Ctrl-C stops",
         server.model(),
+        server.face_model_version(),
         cfg.store_path
             .as_ref()
             .map_or("in memory".into(), |p| p.display().to_string()),

@@ -73,11 +73,10 @@ COMMON_ERRORS = {
     "MissingAuthenticationTokenException",
 }
 
-# Known, deliberate deviations from the model, each (shape name, member) with the reason. The
-# endpoint reports its engine fingerprint (e.g. `yunet-2023mar+sface-2021dec:fb143eea0783`) as the
-# model version, so that collections never mix embeddings of different models; Rekognition's
-# IndexFacesModelVersion pattern is `[0-9\.]+` ("7.0"). Only the pattern is waived; type checked.
-PATTERN_WAIVERS = {("Face", "IndexFacesModelVersion")}
+# Known, deliberate deviations from the model, each (shape name, member) with the reason. None:
+# the endpoint reports its engine fingerprint as a numeric FaceModelVersion (`1.<n>`), which
+# matches the model's `[0-9\.]+` pattern.
+PATTERN_WAIVERS = set()
 
 
 def read(path):
@@ -672,7 +671,7 @@ class CollectionTest(Base):
         out = self.rek.create_collection(CollectionId=cid)
         self.assertEqual(out["StatusCode"], 200)
         self.assertTrue(out["CollectionArn"].endswith(f":collection/{cid}"), out["CollectionArn"])
-        self.assertTrue(out["FaceModelVersion"])
+        self.assertRegex(out["FaceModelVersion"], r"^1\.[0-9]+$")
         d = self.rek.describe_collection(CollectionId=cid)
         self.assertEqual(d["FaceCount"], 0)
         self.assertEqual(d["CollectionARN"], out["CollectionArn"])

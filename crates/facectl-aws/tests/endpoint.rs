@@ -264,7 +264,11 @@ async fn bulk_import_killed_midway_resumes_and_doctor_repairs_orphans() {
         .expect("face id")
         .to_string();
     let report = doctor::doctor(&backend, false).await.expect("doctor");
-    assert_eq!(report.orphan_faces, [orphan.clone()], "{report:?}");
+    assert_eq!(
+        report.orphan_faces,
+        std::slice::from_ref(&orphan),
+        "{report:?}"
+    );
     let fixed = doctor::doctor(&backend, true).await.expect("doctor --fix");
     assert!(fixed.fixed);
     let after = doctor::doctor(&backend, false).await.expect("doctor");

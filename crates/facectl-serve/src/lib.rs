@@ -265,9 +265,14 @@ impl Server {
         self.listener.local_addr().unwrap_or(self.state.cfg.addr)
     }
 
-    /// The engine fingerprint reported as FaceModelVersion.
+    /// The engine fingerprint (reported as FaceModelVersion `1.<n>`, see [`Server::face_model_version`]).
     pub fn model(&self) -> String {
         self.state.model().to_string()
+    }
+
+    /// The FaceModelVersion this endpoint reports.
+    pub fn face_model_version(&self) -> String {
+        shapes::face_model_version(self.state.model())
     }
 
     /// Serves until `shutdown` completes.
@@ -366,7 +371,8 @@ async fn route(st: &Arc<State>, req: &Request, op: &str) -> Result<Value, RekErr
     if req.method == "GET" && req.path == "/" {
         return Ok(serde_json::json!({
             "Service": "facectl serve (Rekognition-compatible)",
-            "FaceModelVersion": st.model(),
+            "FaceModelVersion": shapes::face_model_version(st.model()),
+            "EngineFingerprint": st.model(),
             "Operations": OPERATIONS,
         }));
     }

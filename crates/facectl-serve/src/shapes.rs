@@ -65,8 +65,18 @@ pub fn compared_face(det: &Detection, q: &Quality, img: &DecodedImage) -> Value 
     face_detail(det, q, img)
 }
 
+/// The `FaceModelVersion` reported for an engine fingerprint. Rekognition's model requires
+/// `[0-9\.]+` ("7.0"), so the fingerprint (`yunet-2023mar+sface-2021dec:<sha>`) is reported as
+/// `1.<n>`, `n` taken from its SHA-256: stable per model, different between models.
+pub fn face_model_version(fingerprint: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(fingerprint.as_bytes());
+    format!("1.{}", u32::from_be_bytes([0, d[0], d[1], d[2]]))
+}
+
 /// A collection's `Face`.
 pub fn face(f: &FaceRow, model: &str) -> Value {
+    let model = face_model_version(model);
     let mut v = json!({
         "FaceId": f.face_id,
         "BoundingBox": bounding_box(f.bbox),
@@ -81,4 +91,24 @@ pub fn face(f: &FaceRow, model: &str) -> Value {
         v["UserId"] = json!(u);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::face_model_version;
+
+    #[test]
+    fn model_versions_are_numeric_stable_and_distinct() {
+        let a = face_model_version("yunet-2023mar+sface-2021dec:fb143eea0783");
+        assert!(a.chars().all(|c| c.is_ascii_digit() || c == '.'), "{a}");
+        assert!(a.starts_with("1."));
+        assert_eq!(
+            a,
+            face_model_version("yunet-2023mar+sface-2021dec:fb143eea0783")
+        );
+        assert_ne!(
+            a,
+            face_model_version("yunet-2023mar+sface-2021dec:000000000000")
+        );
+    }
 }

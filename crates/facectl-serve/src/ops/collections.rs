@@ -2,6 +2,7 @@
 
 use crate::error::RekError;
 use crate::params::{collection_char, decode_token, encode_token, Params};
+use crate::shapes;
 use crate::State;
 use serde_json::{json, Value};
 
@@ -16,7 +17,7 @@ pub(crate) async fn create(st: &State, p: Params<'_>) -> Result<Value, RekError>
     Ok(json!({
         "StatusCode": 200,
         "CollectionArn": st.collection_arn(&row.id),
-        "FaceModelVersion": row.model,
+        "FaceModelVersion": shapes::face_model_version(&row.model),
     }))
 }
 
@@ -26,7 +27,7 @@ pub(crate) async fn describe(st: &State, p: Params<'_>) -> Result<Value, RekErro
     Ok(json!({
         "FaceCount": row.face_count,
         "UserCount": 0,
-        "FaceModelVersion": row.model,
+        "FaceModelVersion": shapes::face_model_version(&row.model),
         "CollectionARN": st.collection_arn(&row.id),
         "CreationTimestamp": row.created,
     }))
@@ -44,7 +45,7 @@ pub(crate) async fn list(st: &State, p: Params<'_>) -> Result<Value, RekError> {
     rows.truncate(max);
     let mut out = json!({
         "CollectionIds": rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-        "FaceModelVersions": rows.iter().map(|r| r.model.clone()).collect::<Vec<_>>(),
+        "FaceModelVersions": rows.iter().map(|r| shapes::face_model_version(&r.model)).collect::<Vec<_>>(),
     });
     if more {
         if let Some(last) = rows.last() {

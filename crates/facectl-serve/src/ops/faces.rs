@@ -99,7 +99,7 @@ pub(crate) async fn index(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekEr
     })?;
     Ok(json!({
         "FaceRecords": records,
-        "FaceModelVersion": model,
+        "FaceModelVersion": shapes::face_model_version(&model),
         "UnindexedFaces": unindexed,
     }))
 }
@@ -116,7 +116,9 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
     if p.opt_str("UserId")?.is_some() {
         // No face is ever associated to a user here (the Users API is not implemented).
         let row = st.with_store(|s| s.collection(id))?;
-        return Ok(json!({"Faces": [], "FaceModelVersion": row.model}));
+        return Ok(
+            json!({"Faces": [], "FaceModelVersion": shapes::face_model_version(&row.model)}),
+        );
     }
     let only: Option<Vec<String>> = p
         .opt_str_list("FaceIds")?
@@ -130,7 +132,7 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
     faces.truncate(max);
     let mut out = json!({
         "Faces": faces.iter().map(|f| shapes::face(f, &row.model)).collect::<Vec<_>>(),
-        "FaceModelVersion": row.model,
+        "FaceModelVersion": shapes::face_model_version(&row.model),
     });
     if more {
         if let Some(last) = faces.last() {

@@ -68,7 +68,7 @@ pub(crate) async fn by_image(st: &Arc<State>, p: Params<'_>) -> Result<Value, Re
         "SearchedFaceBoundingBox": shapes::bounding_box(bbox),
         "SearchedFaceConfidence": shapes::num(face),
         "FaceMatches": hits,
-        "FaceModelVersion": model,
+        "FaceModelVersion": shapes::face_model_version(&model),
     }))
 }
 
@@ -98,6 +98,6 @@ pub(crate) async fn by_face(st: &Arc<State>, p: Params<'_>) -> Result<Value, Rek
     Ok(json!({
         "SearchedFaceId": face_id,
         "FaceMatches": hits,
-        "FaceModelVersion": model,
+        "FaceModelVersion": shapes::face_model_version(&model),
     }))
 }
