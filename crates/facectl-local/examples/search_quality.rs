@@ -2,7 +2,8 @@
 //!
 //! For every person with 2+ images the last image (by name) is held back as a probe; everything
 //! else (including people with one image, as distractors) is bulk-imported through the service
-//! layer exactly as `facectl bulk-import` does; then each probe is searched (largest face,
+//! layer as `facectl bulk-import --multiple largest` does (the largest face of every photo, so
+//! the gallery keeps the LFW photos with background faces); then each probe is searched (largest face,
 //! thresholds 80-95). Prints, per threshold, the rank-1 identification rate, the rate of wrong
 //! names (as top match, and anywhere in the top 5) and misses; then import speed and database size.
 //!
