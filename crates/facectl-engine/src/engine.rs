@@ -110,6 +110,9 @@ pub struct EngineConfig {
     /// side exceeds `max_side`, detect again at up to this longer side and merge (NMS). 0 = off
     /// (default; see docs/engine.md for the measured trade-off).
     pub small_face_pass_max_side: u32,
+    /// When the upright pass finds no face, also look at copies turned by these angles
+    /// (degrees) and map what they find back ([`crate::rotate`]); empty turns it off.
+    pub rotated_passes: Vec<f64>,
 }
 
 impl Default for EngineConfig {
@@ -124,6 +127,7 @@ impl Default for EngineConfig {
             quality: QualityThresholds::default(),
             decode: DecodeLimits::default(),
             small_face_pass_max_side: 0,
+            rotated_passes: vec![45.0, -45.0],
         }
     }
 }
@@ -217,9 +221,30 @@ impl Engine {
         }
     }
 
-    /// Detects faces, sorted by box area (largest first).
+    /// Detects faces, sorted by box area (largest first). Only when none is found upright, the
+    /// configured rotated passes run (a face tilted ~45 degrees in the image plane).
     pub fn detect(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
-        self.detect_with(img, &self.params())
+        let params = self.params();
+        let dets = self.detect_with(img, &params)?;
+        if !dets.is_empty()
+            || self.config.rotated_passes.is_empty()
+            || img.width() < 2
+            || img.height() < 2
+        {
+            return Ok(dets);
+        }
+        let mut found: Vec<Detection> = Vec::new();
+        for &deg in &self.config.rotated_passes {
+            let (turned, back) = crate::rotate::rotate(&img.rgb, deg);
+            let more: Vec<Detection> = self
+                .detector
+                .detect(&turned, &params)?
+                .iter()
+                .map(|d| crate::rotate::map_back(d, &back, img.width(), img.height()))
+                .collect();
+            found = merge_detections(found, more, params.nms_iou);
+        }
+        Ok(found)
     }
 
     /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass); applies

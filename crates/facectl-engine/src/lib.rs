@@ -23,6 +23,7 @@ pub mod models;
 pub mod onnx_fold;
 pub mod quality;
 pub mod recognizer;
+pub mod rotate;
 mod runtime;
 
 pub use decode::{decode_file, decode_image, DecodeLimits, DecodedImage, ImageFormatName};

@@ -317,3 +317,47 @@ fn kun_box_matches_inspireface() {
     // Different detector, different box convention (YuNet's box includes the forehead).
     assert!(d[0].bbox.iou(&want) > 0.5, "{:?}", d[0].bbox);
 }
+
+#[test]
+fn a_face_turned_45_degrees_is_found_by_the_rotated_pass_and_keeps_its_identity() {
+    // Pillow's hopper_45.png: hopper.png turned 45 degrees in the image plane. YuNet finds no
+    // face upright; the rotated passes (default +-45 degrees) do.
+    let upright = decode(&format!("{HOPPER}/hopper.png"));
+    let turned = decode(&format!("{HOPPER}/hopper_45.png"));
+    let a = engine()
+        .analyze(&upright, facectl_engine::FaceSelect::Largest)
+        .expect("analyze");
+    let b = engine()
+        .analyze(&turned, facectl_engine::FaceSelect::Largest)
+        .expect("analyze");
+    assert_eq!(a.len(), 1);
+    assert_eq!(b.len(), 1, "hopper_45.png: a face");
+    let sim = facectl_engine::similarity(facectl_engine::cosine(
+        a[0].embedding.as_slice(),
+        b[0].embedding.as_slice(),
+    ));
+    assert!(sim >= 80.0, "same person: similarity {sim}");
+    // The box centre is on the face: between the eyes and the mouth.
+    let (cx, cy) = b[0].detection.bbox.center();
+    let lm = &b[0].detection.landmarks;
+    let (mx, my) = (
+        lm.iter().map(|p| p[0]).sum::<f32>() / 5.0,
+        lm.iter().map(|p| p[1]).sum::<f32>() / 5.0,
+    );
+    assert!(
+        (cx - mx).abs() < b[0].detection.bbox.width / 3.0
+            && (cy - my).abs() < b[0].detection.bbox.height / 3.0,
+        "box {:?} vs landmarks {lm:?}",
+        b[0].detection.bbox
+    );
+    // Off, the upright pass alone finds nothing (the reason the passes exist).
+    let off = facectl_engine::Engine::load(
+        &model_paths(),
+        facectl_engine::EngineConfig {
+            rotated_passes: Vec::new(),
+            ..facectl_engine::EngineConfig::default()
+        },
+    )
+    .expect("engine");
+    assert!(off.detect(&turned).expect("detect").is_empty());
+}
