@@ -360,7 +360,8 @@ const SERVE_ABOUT: &str =
 boto3 and AWS SDK code talks to it as to Rekognition: point the client's endpoint_url at the
 address printed on stdout. Operations: CreateCollection, DescribeCollection, ListCollections,
 DeleteCollection, IndexFaces, ListFaces, DeleteFaces, SearchFaces, SearchFacesByImage, DetectFaces,
-CompareFaces. Collections and faces are kept in <data dir>/rekognition.sqlite (or in memory).
+CompareFaces, and the Users API (CreateUser, DeleteUser, ListUsers, AssociateFaces,
+DisassociateFaces, SearchUsers, SearchUsersByImage). Collections and faces are kept in <data dir>/rekognition.sqlite (or in memory).
 Image.S3Object images are fetched from --s3-endpoint-url (else --endpoint-url, else AWS's S3).
 The global --tps sets a per-operation quota answered with ProvisionedThroughputExceededException;
 --region names the region in collection ARNs. Stops on Ctrl-C.";

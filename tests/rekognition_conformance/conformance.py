@@ -63,6 +63,13 @@ OPERATIONS = [
     "SearchFacesByImage",
     "DetectFaces",
     "CompareFaces",
+    "CreateUser",
+    "DeleteUser",
+    "ListUsers",
+    "AssociateFaces",
+    "DisassociateFaces",
+    "SearchUsers",
+    "SearchUsersByImage",
 ]
 
 # Errors any AWS JSON 1.1 operation may answer that service models do not list.
@@ -930,6 +937,103 @@ class FacesTest(Base):
 # --------------------------------------------------------------------------------------------
 # Image-only operations.
 # --------------------------------------------------------------------------------------------
+
+
+class UsersTest(Base):
+    """The Users API: users, face association, user search."""
+
+    def faces(self, cid):
+        ids = {}
+        for name in ("obama.jpg", "obama2.jpg", "biden.jpg"):
+            out = self.index(cid, example(name), name.split(".")[0])
+            ids[name] = out["FaceRecords"][0]["Face"]["FaceId"]
+        return ids
+
+    def test_create_list_describe_delete_users(self):
+        cid = self.new_collection("users")
+        self.rek.create_user(CollectionId=cid, UserId="obama")
+        self.assertError("ConflictException", self.rek.create_user, CollectionId=cid, UserId="obama")
+        # A retry with the same client request token is idempotent.
+        self.rek.create_user(CollectionId=cid, UserId="biden", ClientRequestToken="retry-1")
+        self.rek.create_user(CollectionId=cid, UserId="biden", ClientRequestToken="retry-1")
+        self.assertEqual(self.rek.describe_collection(CollectionId=cid)["UserCount"], 2)
+        pages = self.rek.get_paginator("list_users").paginate(
+            CollectionId=cid, PaginationConfig={"PageSize": 1})
+        seen = [u for page in pages for u in page["Users"]]
+        self.assertEqual(seen, [{"UserId": "biden", "UserStatus": "ACTIVE"},
+                                {"UserId": "obama", "UserStatus": "ACTIVE"}])
+        self.assertError("InvalidPaginationTokenException", self.rek.list_users,
+                         CollectionId=cid, NextToken="bm9wZQ==")
+        self.rek.delete_user(CollectionId=cid, UserId="obama")
+        self.assertError("ResourceNotFoundException", self.rek.delete_user, CollectionId=cid, UserId="obama")
+        self.assertError("ResourceNotFoundException", self.rek.create_user,
+                         CollectionId=unique("missing"), UserId="x")
+        self.assertError("InvalidParameterException", self.rek.create_user, CollectionId=cid, UserId="bad id")
+        self.assertEqual(self.rek.describe_collection(CollectionId=cid)["UserCount"], 1)
+
+    def test_associate_by_similarity_and_disassociate(self):
+        cid = self.new_collection("assoc")
+        ids = self.faces(cid)
+        self.rek.create_user(CollectionId=cid, UserId="obama")
+        first = self.rek.associate_faces(CollectionId=cid, UserId="obama", FaceIds=[ids["obama.jpg"]])
+        self.assertEqual(first["AssociatedFaces"], [{"FaceId": ids["obama.jpg"]}])
+        self.assertEqual(first["UserStatus"], "ACTIVE")
+        # obama2 resembles the user's face; biden does not and is refused with its confidence.
+        out = self.rek.associate_faces(CollectionId=cid, UserId="obama",
+                                       FaceIds=[ids["obama2.jpg"], ids["biden.jpg"], "0" * 8 + "-0000-4000-8000-" + "0" * 12])
+        self.assertEqual(out["AssociatedFaces"], [{"FaceId": ids["obama2.jpg"]}])
+        reasons = {f["FaceId"]: f["Reasons"] for f in out["UnsuccessfulFaceAssociations"]}
+        self.assertEqual(reasons[ids["biden.jpg"]], ["LOW_MATCH_CONFIDENCE"])
+        self.assertEqual(reasons["0" * 8 + "-0000-4000-8000-" + "0" * 12], ["FACE_NOT_FOUND"])
+        low = [f for f in out["UnsuccessfulFaceAssociations"] if f["FaceId"] == ids["biden.jpg"]][0]
+        self.assertLess(low["Confidence"], 75)
+        listed = self.rek.list_faces(CollectionId=cid, UserId="obama")["Faces"]
+        self.assertEqual(sorted(f["FaceId"] for f in listed), sorted([ids["obama.jpg"], ids["obama2.jpg"]]))
+        self.assertTrue(all(f["UserId"] == "obama" for f in listed))
+        # Another user cannot take a face that is already associated.
+        self.rek.create_user(CollectionId=cid, UserId="other")
+        taken = self.rek.associate_faces(CollectionId=cid, UserId="other", FaceIds=[ids["obama.jpg"]])
+        self.assertEqual(taken["UnsuccessfulFaceAssociations"][0]["Reasons"], ["ASSOCIATED_TO_A_DIFFERENT_USER"])
+        # Associated faces cannot be deleted until they are disassociated.
+        held = self.rek.delete_faces(CollectionId=cid, FaceIds=[ids["obama.jpg"]])
+        self.assertEqual(held["DeletedFaces"], [])
+        self.assertEqual(held["UnsuccessfulFaceDeletions"][0]["Reasons"], ["ASSOCIATED_TO_AN_EXISTING_USER"])
+        gone = self.rek.disassociate_faces(CollectionId=cid, UserId="obama",
+                                           FaceIds=[ids["obama.jpg"], ids["biden.jpg"]])
+        self.assertEqual(gone["DisassociatedFaces"], [{"FaceId": ids["obama.jpg"]}])
+        self.assertEqual(gone["UnsuccessfulFaceDisassociations"][0]["Reasons"], ["ASSOCIATED_TO_A_DIFFERENT_USER"])
+        self.assertEqual(self.rek.delete_faces(CollectionId=cid, FaceIds=[ids["obama.jpg"]])["DeletedFaces"],
+                         [ids["obama.jpg"]])
+        # Deleting a user frees its faces.
+        self.rek.delete_user(CollectionId=cid, UserId="obama")
+        self.assertEqual(self.rek.list_faces(CollectionId=cid, UserId="obama")["Faces"], [])
+        self.assertError("ResourceNotFoundException", self.rek.associate_faces,
+                         CollectionId=cid, UserId="obama", FaceIds=[ids["obama2.jpg"]])
+
+    def test_search_users_by_face_user_and_image(self):
+        cid = self.new_collection("susers")
+        ids = self.faces(cid)
+        self.rek.create_user(CollectionId=cid, UserId="obama")
+        self.rek.create_user(CollectionId=cid, UserId="biden")
+        self.rek.associate_faces(CollectionId=cid, UserId="obama", FaceIds=[ids["obama.jpg"]])
+        self.rek.associate_faces(CollectionId=cid, UserId="biden", FaceIds=[ids["biden.jpg"]])
+        by_face = self.rek.search_users(CollectionId=cid, FaceId=ids["obama2.jpg"])
+        self.assertEqual(by_face["SearchedFace"], {"FaceId": ids["obama2.jpg"]})
+        self.assertEqual([m["User"]["UserId"] for m in by_face["UserMatches"]], ["obama"])
+        self.assertGreaterEqual(by_face["UserMatches"][0]["Similarity"], 80)
+        by_user = self.rek.search_users(CollectionId=cid, UserId="obama", UserMatchThreshold=0)
+        self.assertEqual(by_user["SearchedUser"], {"UserId": "obama"})
+        self.assertNotIn("obama", [m["User"]["UserId"] for m in by_user["UserMatches"]])
+        sims = [m["Similarity"] for m in by_user["UserMatches"]]
+        self.assertEqual(sims, sorted(sims, reverse=True))
+        by_image = self.rek.search_users_by_image(CollectionId=cid, Image={"Bytes": example("obama2.jpg")})
+        self.assertEqual([m["User"]["UserId"] for m in by_image["UserMatches"]], ["obama"])
+        self.assertFaceDetail(by_image["SearchedFace"]["FaceDetail"])
+        group = self.rek.search_users_by_image(CollectionId=cid, Image={"Bytes": example("two_people.jpg")})
+        self.assertEqual(len(group["UnsearchedFaces"]), 1)
+        self.assertEqual(group["UnsearchedFaces"][0]["Reasons"], ["FACE_NOT_LARGEST"])
+        self.assertError("InvalidParameterException", self.rek.search_users, CollectionId=cid)
+        self.assertError("ResourceNotFoundException", self.rek.search_users, CollectionId=cid, UserId="nobody")
 
 
 class DetectCompareTest(Base):

@@ -49,6 +49,9 @@ impl RekError {
     pub fn unknown_operation(m: impl Into<String>) -> Self {
         Self::new("UnknownOperationException", 400, m)
     }
+    pub fn conflict(m: impl Into<String>) -> Self {
+        Self::new("ConflictException", 400, m)
+    }
     pub fn access_denied(m: impl Into<String>) -> Self {
         Self::new("AccessDeniedException", 400, m)
     }

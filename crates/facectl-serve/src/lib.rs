@@ -1,5 +1,5 @@
 //! facectl-serve: a local endpoint that speaks Rekognition's AWS JSON 1.1 protocol for the face
-//! operations, backed by facectl's on-device engine and a SQLite store, so boto3 and AWS SDK code
+//! and user operations, backed by facectl's on-device engine and a SQLite store, so boto3 and AWS SDK code
 //! (and facectl's own aws backend) run offline.
 //!
 //! ```no_run
@@ -49,6 +49,13 @@ pub const OPERATIONS: &[&str] = &[
     "SearchFacesByImage",
     "DetectFaces",
     "CompareFaces",
+    "CreateUser",
+    "DeleteUser",
+    "ListUsers",
+    "AssociateFaces",
+    "DisassociateFaces",
+    "SearchUsers",
+    "SearchUsersByImage",
 ];
 
 /// How the endpoint runs.
@@ -417,6 +424,13 @@ async fn route(st: &Arc<State>, req: &Request, op: &str) -> Result<Value, RekErr
         "SearchFacesByImage" => ops::search::by_image(st, p).await,
         "DetectFaces" => ops::detect::detect(st, p).await,
         "CompareFaces" => ops::detect::compare(st, p).await,
+        "CreateUser" => ops::users::create(st, p).await,
+        "DeleteUser" => ops::users::delete(st, p).await,
+        "ListUsers" => ops::users::list(st, p).await,
+        "AssociateFaces" => ops::users::associate(st, p).await,
+        "DisassociateFaces" => ops::users::disassociate(st, p).await,
+        "SearchUsers" => ops::users::search(st, p).await,
+        "SearchUsersByImage" => ops::users::search_by_image(st, p).await,
         _ => Err(RekError::unknown_operation(format!(
             "unknown operation `{op}`"
         ))),

@@ -31,7 +31,16 @@ CREATE TABLE IF NOT EXISTS faces (
     created REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS faces_by_collection ON faces(collection, seq);
+CREATE TABLE IF NOT EXISTS users (
+    collection TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    created REAL NOT NULL,
+    token TEXT,
+    PRIMARY KEY (collection, user_id)
+);
 ";
+
+mod users;
 
 /// A collection's row.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,15 +77,15 @@ pub struct NewFace {
 
 /// SQLite plus a search index per collection (built on first search, kept up to date).
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     indexes: HashMap<String, EmbeddingIndex>,
 }
 
-fn db_err(e: rusqlite::Error) -> RekError {
+pub(crate) fn db_err(e: rusqlite::Error) -> RekError {
     RekError::internal(format!("store: {e}"))
 }
 
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
@@ -216,6 +225,8 @@ impl Store {
         self.collection(id)?;
         let tx = self.conn.transaction().map_err(db_err)?;
         tx.execute("DELETE FROM faces WHERE collection = ?1", params![id])
+            .map_err(db_err)?;
+        tx.execute("DELETE FROM users WHERE collection = ?1", params![id])
             .map_err(db_err)?;
         tx.execute("DELETE FROM collections WHERE id = ?1", params![id])
             .map_err(db_err)?;

@@ -23,10 +23,10 @@ pub(crate) async fn create(st: &State, p: Params<'_>) -> Result<Value, RekError>
 
 pub(crate) async fn describe(st: &State, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
-    let row = st.with_store(|s| s.collection(id))?;
+    let (row, users) = st.with_store(|s| Ok((s.collection(id)?, s.user_count(id)?)))?;
     Ok(json!({
         "FaceCount": row.face_count,
-        "UserCount": 0,
+        "UserCount": users,
         "FaceModelVersion": shapes::face_model_version(&row.model),
         "CollectionARN": st.collection_arn(&row.id),
         "CreationTimestamp": row.created,

@@ -113,16 +113,21 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
             .map_err(|_| RekError::invalid_token(format!("Invalid pagination token: {t}")))?,
         None => 0,
     };
-    if p.opt_str("UserId")?.is_some() {
-        // No face is ever associated to a user here (the Users API is not implemented).
-        let row = st.with_store(|s| s.collection(id))?;
-        return Ok(
-            json!({"Faces": [], "FaceModelVersion": shapes::face_model_version(&row.model)}),
-        );
-    }
-    let only: Option<Vec<String>> = p
+    let user = p.opt_pattern("UserId", 1, 128, external_id_char)?;
+    let mut only: Option<Vec<String>> = p
         .opt_str_list("FaceIds")?
         .map(|v| v.into_iter().map(str::to_string).collect());
+    if let Some(u) = user {
+        // The user's faces (within FaceIds when both are given).
+        let faces = st.with_store(|s| {
+            s.collection(id)?;
+            s.user_faces(id, u)
+        })?;
+        only = Some(match only {
+            Some(ids) => faces.into_iter().filter(|f| ids.contains(f)).collect(),
+            None => faces,
+        });
+    }
     let (row, mut faces) = st.with_store(|s| {
         let row = s.collection(id)?;
         let faces = s.list_faces(id, after, max + 1, only.as_deref())?;
@@ -159,17 +164,37 @@ pub(crate) async fn delete(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
         )));
     }
     let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
-    let deleted = st.with_store(|s| {
+    // Faces associated to a user stay (Rekognition: disassociate them first).
+    let (deleted, held) = st.with_store(|s| {
         s.collection(id)?;
-        s.delete_faces(id, &ids)
+        let held: Vec<(String, String)> = s
+            .faces_by_id(id, &ids)?
+            .into_iter()
+            .filter_map(|r| r.user_id.map(|u| (r.face_id, u)))
+            .collect();
+        let free: Vec<String> = ids
+            .iter()
+            .filter(|i| !held.iter().any(|(f, _)| f == *i))
+            .cloned()
+            .collect();
+        Ok((s.delete_faces(id, &free)?, held))
     })?;
-    let mut missing: Vec<&String> = ids.iter().filter(|i| !deleted.contains(i)).collect();
+    let mut failed: Vec<Value> = held
+        .iter()
+        .map(|(f, u)| json!({"FaceId": f, "UserId": u, "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"]}))
+        .collect();
+    let mut missing: Vec<&String> = ids
+        .iter()
+        .filter(|i| !deleted.contains(i) && !held.iter().any(|(f, _)| f == *i))
+        .collect();
     missing.dedup();
+    failed.extend(
+        missing
+            .iter()
+            .map(|f| json!({"FaceId": f, "Reasons": ["FACE_NOT_FOUND"]})),
+    );
     Ok(json!({
         "DeletedFaces": deleted,
-        "UnsuccessfulFaceDeletions": missing
-            .iter()
-            .map(|f| json!({"FaceId": f, "Reasons": ["FACE_NOT_FOUND"]}))
-            .collect::<Vec<_>>(),
+        "UnsuccessfulFaceDeletions": failed,
     }))
 }

@@ -4,6 +4,7 @@ pub(crate) mod collections;
 pub(crate) mod detect;
 pub(crate) mod faces;
 pub(crate) mod search;
+pub(crate) mod users;
 
 use crate::error::RekError;
 use crate::images::RawImage;
