@@ -237,6 +237,46 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     };
     let ex = |n: &str| common::example(n).to_string_lossy().to_string();
 
+    // Before provisioning: one clear line pointing at `facectl provision`, exit 2.
+    let unprovisioned = s
+        .cmd()
+        .args(["--backend", "aws", "--endpoint-url", &moto])
+        .args([
+            "--rekognition-endpoint-url",
+            &rekognition,
+            "--force-path-style",
+        ])
+        .args(["--region", "eu-west-1", "--bucket", "cli-faces"])
+        .args(["enroll", &ex("obama.jpg"), "--name", "Barack Obama"])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .expect("run facectl");
+    assert_eq!(unprovisioned.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unprovisioned.stderr);
+    assert!(err.contains("facectl provision"), "{err}");
+    // No credentials anywhere: a credentials error, exit 2, not a hang or a panic.
+    let nocreds = s
+        .cmd()
+        .args(["--backend", "aws", "--endpoint-url", &moto])
+        .args([
+            "--rekognition-endpoint-url",
+            &rekognition,
+            "--force-path-style",
+        ])
+        .args(["--region", "eu-west-1", "--bucket", "cli-faces", "status"])
+        .env("AWS_CONFIG_FILE", s.dir.path().join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            s.dir.path().join("no-aws-creds"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run facectl");
+    assert_eq!(nocreds.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&nocreds.stderr).to_lowercase();
+    assert!(err.contains("credential"), "{err}");
+
     let first = aws(&["provision"], 0);
     let states: Vec<&str> = first["resources"]
         .as_array()
