@@ -142,6 +142,27 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// `FaceIds`: 1 to `max` lowercase UUIDs, duplicates dropped (first occurrence kept).
+    pub fn face_ids(&self, max: usize) -> Result<Vec<String>, RekError> {
+        let ids = self.opt_str_list("FaceIds")?.ok_or_else(|| {
+            RekError::invalid_parameter("1 validation error detected: FaceIds is required")
+        })?;
+        if ids.is_empty() || ids.len() > max {
+            return Err(RekError::invalid_parameter(format!(
+                "FaceIds must hold 1-{max} ids, got {}",
+                ids.len()
+            )));
+        }
+        let mut out: Vec<String> = Vec::with_capacity(ids.len());
+        for id in ids {
+            check_face_id("faceIds", id)?;
+            if !out.iter().any(|o| o == id) {
+                out.push(id.to_string());
+            }
+        }
+        Ok(out)
+    }
+
     /// One of `allowed`.
     pub fn opt_enum(&self, name: &str, allowed: &[&str]) -> Result<Option<&'a str>, RekError> {
         let Some(s) = self.opt_str(name)? else {
@@ -175,6 +196,16 @@ pub fn is_face_id(s: &str) -> bool {
             8 | 13 | 18 | 23 => c == b'-',
             _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
         })
+}
+
+/// The FaceId pattern error Rekognition gives for `member`.
+pub fn check_face_id(member: &str, id: &str) -> Result<(), RekError> {
+    if is_face_id(id) {
+        return Ok(());
+    }
+    Err(RekError::invalid_parameter(format!(
+        "1 validation error detected: Value '{id}' at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
+    )))
 }
 
 /// Opaque pagination tokens: base64 of `<kind>:<position>`.
@@ -250,6 +281,33 @@ mod tests {
         assert_eq!(
             decode_token("faces", "!!!").unwrap_err().kind,
             "InvalidPaginationTokenException"
+        );
+    }
+
+    #[test]
+    fn face_id_lists_are_bounded_validated_and_deduplicated() {
+        let a = "0b683aed-a0f1-48b2-9b5e-139e9cc2a757";
+        let v = json!({"FaceIds": [a, a]});
+        assert_eq!(Params(v.as_object().unwrap()).face_ids(2).unwrap(), vec![a]);
+        let v = json!({"FaceIds": [a, a, a]});
+        assert_eq!(
+            Params(v.as_object().unwrap()).face_ids(2).unwrap_err().kind,
+            "InvalidParameterException"
+        );
+        let v = json!({"FaceIds": []});
+        assert_eq!(
+            Params(v.as_object().unwrap()).face_ids(2).unwrap_err().kind,
+            "InvalidParameterException"
+        );
+        let v = json!({"FaceIds": ["NOPE"]});
+        assert_eq!(
+            Params(v.as_object().unwrap()).face_ids(2).unwrap_err().kind,
+            "InvalidParameterException"
+        );
+        let v = json!({});
+        assert_eq!(
+            Params(v.as_object().unwrap()).face_ids(2).unwrap_err().kind,
+            "InvalidParameterException"
         );
     }
 

@@ -3,7 +3,7 @@
 use super::collections::collection_id;
 use super::{assess, embed, quality_filter};
 use crate::error::RekError;
-use crate::params::{decode_token, encode_token, external_id_char, is_face_id, Params};
+use crate::params::{decode_token, encode_token, external_id_char, Params};
 use crate::shapes;
 use crate::store::NewFace;
 use crate::State;
@@ -149,21 +149,7 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
 
 pub(crate) async fn delete(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
-    let ids = p.opt_str_list("FaceIds")?.ok_or_else(|| {
-        RekError::invalid_parameter("1 validation error detected: FaceIds is required")
-    })?;
-    if ids.is_empty() || ids.len() > 4096 {
-        return Err(RekError::invalid_parameter(format!(
-            "FaceIds must hold 1-4096 ids, got {}",
-            ids.len()
-        )));
-    }
-    if let Some(bad) = ids.iter().find(|f| !is_face_id(f)) {
-        return Err(RekError::invalid_parameter(format!(
-            "1 validation error detected: Value '{bad}' at 'faceIds' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
-        )));
-    }
-    let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+    let ids = p.face_ids(4096)?;
     // Faces associated to a user stay (Rekognition: disassociate them first).
     let (deleted, held) = st.with_store(|s| {
         s.collection(id)?;

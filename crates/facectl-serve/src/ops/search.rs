@@ -3,7 +3,7 @@
 use super::collections::collection_id;
 use super::{assess, embed, largest_passing, quality_filter};
 use crate::error::RekError;
-use crate::params::{is_face_id, Params};
+use crate::params::{check_face_id, Params};
 use crate::shapes;
 use crate::State;
 use serde_json::{json, Value};
@@ -75,11 +75,7 @@ pub(crate) async fn by_image(st: &Arc<State>, p: Params<'_>) -> Result<Value, Re
 pub(crate) async fn by_face(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
     let face_id = p.str("FaceId")?;
-    if !is_face_id(face_id) {
-        return Err(RekError::invalid_parameter(format!(
-            "1 validation error detected: Value '{face_id}' at 'faceId' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
-        )));
-    }
+    check_face_id("faceId", face_id)?;
     let max = p.opt_int("MaxFaces", 1, 4096)?.unwrap_or(4096) as usize;
     let threshold = p
         .opt_float("FaceMatchThreshold", 0.0, 100.0)?

@@ -5,7 +5,7 @@
 use super::collections::collection_id;
 use super::{assess, embed, largest_passing, quality_filter};
 use crate::error::RekError;
-use crate::params::{decode_token, encode_token, external_id_char, is_face_id, Params};
+use crate::params::{check_face_id, decode_token, encode_token, external_id_char, Params};
 use crate::shapes;
 use crate::State;
 use facectl_engine::{cosine, similarity};
@@ -21,30 +21,6 @@ fn token<'a>(p: &Params<'a>) -> Result<Option<&'a str>, RekError> {
     p.opt_pattern("ClientRequestToken", 1, 64, |c| {
         c.is_ascii_alphanumeric() || c == '-' || c == '_'
     })
-}
-
-fn face_ids(p: &Params<'_>, max: usize) -> Result<Vec<String>, RekError> {
-    let ids = p.opt_str_list("FaceIds")?.ok_or_else(|| {
-        RekError::invalid_parameter("1 validation error detected: FaceIds is required")
-    })?;
-    if ids.is_empty() || ids.len() > max {
-        return Err(RekError::invalid_parameter(format!(
-            "FaceIds must hold 1-{max} ids, got {}",
-            ids.len()
-        )));
-    }
-    if let Some(bad) = ids.iter().find(|f| !is_face_id(f)) {
-        return Err(RekError::invalid_parameter(format!(
-            "1 validation error detected: Value '{bad}' at 'faceIds' failed to satisfy constraint: Member must satisfy the FaceId pattern"
-        )));
-    }
-    let mut out: Vec<String> = Vec::new();
-    for id in ids {
-        if !out.iter().any(|o| o == id) {
-            out.push(id.to_string());
-        }
-    }
-    Ok(out)
 }
 
 fn require_user(st: &State, collection: &str, user: &str) -> Result<(), RekError> {
@@ -105,7 +81,7 @@ pub(crate) async fn associate(st: &Arc<State>, p: Params<'_>) -> Result<Value, R
     let id = collection_id(&p)?;
     let user = user_id(&p)?;
     token(&p)?;
-    let ids = face_ids(&p, 100)?;
+    let ids = p.face_ids(100)?;
     let threshold = p
         .opt_float("UserMatchThreshold", 0.0, 100.0)?
         .unwrap_or(75.0) as f32;
@@ -165,7 +141,7 @@ pub(crate) async fn disassociate(st: &Arc<State>, p: Params<'_>) -> Result<Value
     let id = collection_id(&p)?;
     let user = user_id(&p)?;
     token(&p)?;
-    let ids = face_ids(&p, 100)?;
+    let ids = p.face_ids(100)?;
     require_user(st, id, user)?;
     st.with_store(|s| {
         let rows = s.faces_by_id(id, &ids)?;
@@ -264,11 +240,7 @@ pub(crate) async fn search(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
             (embs, Some(u), json!({"SearchedUser": {"UserId": u}}))
         }
         (None, Some(f)) => {
-            if !is_face_id(f) {
-                return Err(RekError::invalid_parameter(format!(
-                    "FaceId {f} is not a face id"
-                )));
-            }
+            check_face_id("faceId", f)?;
             let e = st
                 .with_store(|s| {
                     s.collection(id)?;
