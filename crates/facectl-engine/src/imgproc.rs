@@ -104,14 +104,23 @@ pub fn detector_input(rgb: &RgbImage, lb: &Letterbox) -> Vec<f32> {
     out
 }
 
-/// Warps `rgb` into an `size x size` crop: output pixel (u, v) samples the source at
-/// `inv(u, v)` with bilinear interpolation; outside the image is 0. Returns planar RGB floats
-/// (0..255), i.e. a `3 x size x size` NCHW buffer.
-pub fn warp_to_planar_rgb(rgb: &RgbImage, inv: &Affine, size: usize) -> Vec<f32> {
+/// Bilinear sample of `rgb` at (`sx`, `sy`) in pixel-index coordinates (pixel (x, y) at x, y);
+/// pixels outside the image count as black. `None` when the point is not finite or the 2x2
+/// neighbourhood lies wholly outside.
+#[inline]
+pub fn bilinear(rgb: &RgbImage, sx: f64, sy: f64) -> Option<[f32; 3]> {
+    if !sx.is_finite() || !sy.is_finite() {
+        return None;
+    }
     let (w, h) = (rgb.width() as i64, rgb.height() as i64);
+    let x0 = sx.floor();
+    let y0 = sy.floor();
+    let (fx, fy) = ((sx - x0) as f32, (sy - y0) as f32);
+    let (x0, y0) = (x0 as i64, y0 as i64);
+    if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
+        return None;
+    }
     let src = rgb.as_raw();
-    let plane = size * size;
-    let mut out = vec![0f32; 3 * plane];
     let px = |x: i64, y: i64, c: usize| -> f32 {
         if x < 0 || y < 0 || x >= w || y >= h {
             0.0
@@ -119,24 +128,29 @@ pub fn warp_to_planar_rgb(rgb: &RgbImage, inv: &Affine, size: usize) -> Vec<f32>
             src[((y * w + x) * 3) as usize + c] as f32
         }
     };
+    let mut out = [0f32; 3];
+    for (c, o) in out.iter_mut().enumerate() {
+        let a = px(x0, y0, c) * (1.0 - fx) + px(x0 + 1, y0, c) * fx;
+        let b = px(x0, y0 + 1, c) * (1.0 - fx) + px(x0 + 1, y0 + 1, c) * fx;
+        *o = a * (1.0 - fy) + b * fy;
+    }
+    Some(out)
+}
+
+/// Warps `rgb` into an `size x size` crop: output pixel (u, v) samples the source at
+/// `inv(u, v)` with bilinear interpolation; outside the image is 0. Returns planar RGB floats
+/// (0..255), i.e. a `3 x size x size` NCHW buffer.
+pub fn warp_to_planar_rgb(rgb: &RgbImage, inv: &Affine, size: usize) -> Vec<f32> {
+    let plane = size * size;
+    let mut out = vec![0f32; 3 * plane];
     for v in 0..size {
         for u in 0..size {
             let (sx, sy) = inv.apply(u as f64, v as f64);
-            if !sx.is_finite() || !sy.is_finite() {
-                continue;
-            }
-            let x0 = sx.floor();
-            let y0 = sy.floor();
-            let (fx, fy) = ((sx - x0) as f32, (sy - y0) as f32);
-            let (x0, y0) = (x0 as i64, y0 as i64);
-            if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
-                continue;
-            }
-            let o = v * size + u;
-            for c in 0..3 {
-                let a = px(x0, y0, c) * (1.0 - fx) + px(x0 + 1, y0, c) * fx;
-                let b = px(x0, y0 + 1, c) * (1.0 - fx) + px(x0 + 1, y0 + 1, c) * fx;
-                out[c * plane + o] = a * (1.0 - fy) + b * fy;
+            if let Some(p) = bilinear(rgb, sx, sy) {
+                let o = v * size + u;
+                for (c, value) in p.into_iter().enumerate() {
+                    out[c * plane + o] = value;
+                }
             }
         }
     }

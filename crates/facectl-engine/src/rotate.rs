@@ -20,29 +20,14 @@ pub fn rotate(rgb: &RgbImage, deg: f64) -> (RgbImage, Affine) {
         [c, s, cx - c * ncx - s * ncy],
         [-s, c, cy + s * ncx - c * ncy],
     ]);
-    let (iw, ih) = (rgb.width() as i64, rgb.height() as i64);
-    let src = rgb.as_raw();
-    let px = |x: i64, y: i64, ch: usize| -> f32 {
-        if x < 0 || y < 0 || x >= iw || y >= ih {
-            0.0
-        } else {
-            src[((y * iw + x) * 3) as usize + ch] as f32
-        }
-    };
     let mut out = RgbImage::new(nw as u32, nh as u32);
     for (u, v, p) in out.enumerate_pixels_mut() {
+        // Pixel centres: continuous (u + 0.5) maps to continuous source, less 0.5 for indices.
         let (sx, sy) = back.apply(u as f64 + 0.5, v as f64 + 0.5);
-        let (sx, sy) = (sx - 0.5, sy - 0.5);
-        let (x0, y0) = (sx.floor(), sy.floor());
-        let (fx, fy) = ((sx - x0) as f32, (sy - y0) as f32);
-        let (x0, y0) = (x0 as i64, y0 as i64);
-        if x0 < -1 || y0 < -1 || x0 >= iw || y0 >= ih {
-            continue;
-        }
-        for ch in 0..3 {
-            let a = px(x0, y0, ch) * (1.0 - fx) + px(x0 + 1, y0, ch) * fx;
-            let b = px(x0, y0 + 1, ch) * (1.0 - fx) + px(x0 + 1, y0 + 1, ch) * fx;
-            p.0[ch] = (a * (1.0 - fy) + b * fy).round().clamp(0.0, 255.0) as u8;
+        if let Some(rgb_px) = crate::imgproc::bilinear(rgb, sx - 0.5, sy - 0.5) {
+            for (dst, value) in p.0.iter_mut().zip(rgb_px) {
+                *dst = value.round().clamp(0.0, 255.0) as u8;
+            }
         }
     }
     (out, back)
