@@ -203,24 +203,19 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     let s = Sandbox::new();
     let (_moto, moto) = start_moto();
     let (_serve, rekognition) = start_serve(&s, &moto);
+    // facectl on the aws backend against this stack; credentials are the caller's to add.
+    let aws_cmd = || {
+        let mut cmd = s.cmd();
+        cmd.args(["--backend", "aws", "--endpoint-url", &moto])
+            .args(["--rekognition-endpoint-url", &rekognition])
+            .args(["--force-path-style", "--region", "eu-west-1"])
+            .env("FACECTL_AWS_BUCKET", "cli-faces");
+        cmd
+    };
     let aws = |args: &[&str], code: i32| -> serde_json::Value {
-        let mut all: Vec<&str> = vec![
-            "--backend",
-            "aws",
-            "--endpoint-url",
-            &moto,
-            "--rekognition-endpoint-url",
-            &rekognition,
-            "--force-path-style",
-            "--region",
-            "eu-west-1",
-        ];
-        all.extend_from_slice(args);
-        let out = s
-            .cmd()
-            .args(&all)
+        let out = aws_cmd()
+            .args(args)
             .args(["--output", "json"])
-            .env("FACECTL_AWS_BUCKET", "cli-faces")
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .output()
@@ -238,15 +233,7 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     let ex = |n: &str| common::example(n).to_string_lossy().to_string();
 
     // Before provisioning: one clear line pointing at `facectl provision`, exit 2.
-    let unprovisioned = s
-        .cmd()
-        .args(["--backend", "aws", "--endpoint-url", &moto])
-        .args([
-            "--rekognition-endpoint-url",
-            &rekognition,
-            "--force-path-style",
-        ])
-        .args(["--region", "eu-west-1", "--bucket", "cli-faces"])
+    let unprovisioned = aws_cmd()
         .args(["enroll", &ex("obama.jpg"), "--name", "Barack Obama"])
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -256,15 +243,8 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     let err = String::from_utf8_lossy(&unprovisioned.stderr);
     assert!(err.contains("facectl provision"), "{err}");
     // No credentials anywhere: a credentials error, exit 2, not a hang or a panic.
-    let nocreds = s
-        .cmd()
-        .args(["--backend", "aws", "--endpoint-url", &moto])
-        .args([
-            "--rekognition-endpoint-url",
-            &rekognition,
-            "--force-path-style",
-        ])
-        .args(["--region", "eu-west-1", "--bucket", "cli-faces", "status"])
+    let nocreds = aws_cmd()
+        .arg("status")
         .env("AWS_CONFIG_FILE", s.dir.path().join("no-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
@@ -299,18 +279,11 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     aws(&["enroll", &ex("biden.jpg"), "--name", "Joe Biden"], 0);
 
     let found = aws(&["search", &ex("two_people.jpg")], 0);
-    let mut names: Vec<&str> = found["faces"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            f["matches"][0]["person"]["name"]
-                .as_str()
-                .unwrap_or("(none)")
-        })
-        .collect();
-    names.sort();
-    assert_eq!(names, ["Barack Obama", "Joe Biden"], "{found:#}");
+    assert_eq!(
+        common::top_names(&found),
+        ["Barack Obama", "Joe Biden"],
+        "{found:#}"
+    );
 
     let done = aws(&["delete", "--person", "Joe Biden", "--yes"], 0);
     assert_eq!(done["objects_deleted"], 1, "{done:#}");

@@ -32,6 +32,27 @@ pub fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The top match's name of every face in a `search --output json` report, sorted
+/// (`(none)` for a face without a match).
+pub fn top_names(report: &serde_json::Value) -> Vec<String> {
+    let mut names: Vec<String> = report["faces"]
+        .as_array()
+        .map(|faces| {
+            faces
+                .iter()
+                .map(|f| {
+                    f["matches"][0]["person"]["name"]
+                        .as_str()
+                        .unwrap_or("(none)")
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 /// A sandbox: its own data folder and config home, so nothing of the user's leaks in.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,

@@ -1487,6 +1487,20 @@ class RawProtocolTest(Base):
         data = checked(None, status, headers, body)
         self.assertEqual((status, error_name(data["__type"])), (400, "UnknownOperationException"))
 
+    def test_the_server_lists_exactly_the_operations_this_suite_checks(self):
+        # GET / describes the endpoint; its operation list is the server's dispatch table, so a
+        # new server operation without conformance tests (or the reverse) fails here.
+        conn = http.client.HTTPConnection(SERVER.host, SERVER.port, timeout=30)
+        try:
+            conn.request("GET", "/")
+            resp = conn.getresponse()
+            status, body = resp.status, json.loads(resp.read())
+        finally:
+            conn.close()
+        self.assertEqual(status, 200)
+        self.assertEqual(sorted(body["Operations"]), sorted(OPERATIONS))
+        self.assertRegex(body["FaceModelVersion"], r"^1\.[0-9]+$")
+
     def test_keep_alive_serves_several_requests(self):
         conn = http.client.HTTPConnection(SERVER.host, SERVER.port, timeout=30)
         op_model = SERVICE_MODEL.operation_model("ListCollections")

@@ -8,7 +8,7 @@ mod common;
 
 use common::kill_after::KillAfter;
 use common::Moto;
-use facectl_aws::{AwsConfig, Clients};
+use facectl_aws::AwsConfig;
 use facectl_core::contract::{run_story, Fixtures};
 use facectl_core::naming::Naming;
 use facectl_core::progress::{CancelFlag, NoProgress};
@@ -74,17 +74,9 @@ fn config(stack: &Stack, tag: &str) -> AwsConfig {
     cfg
 }
 
-async fn clients(cfg: &AwsConfig) -> Clients {
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).credentials_provider(
-        aws_sdk_s3::config::Credentials::new("test", "test", None, None, "facectl-tests"),
-    );
-    facectl_aws::clients_from_loader(cfg, loader)
-        .await
-        .unwrap_or_else(|e| panic!("clients: {e}"))
-}
-
 async fn backend(cfg: &AwsConfig) -> Backend {
-    facectl_aws::from_clients(cfg, clients(cfg).await).unwrap_or_else(|e| panic!("backend: {e}"))
+    facectl_aws::from_clients(cfg, common::real_clients(cfg).await)
+        .unwrap_or_else(|e| panic!("backend: {e}"))
 }
 
 fn example(name: &str) -> PathBuf {
@@ -243,7 +235,7 @@ async fn bulk_import_killed_midway_resumes_and_doctor_repairs_orphans() {
     );
 
     // An orphan face: indexed straight into the collection, bypassing facectl.
-    let c = clients(&cfg).await;
+    let c = common::real_clients(&cfg).await;
     let bytes = std::fs::read(example("grace_hopper.jpg")).expect("read");
     let indexed = c
         .rekognition

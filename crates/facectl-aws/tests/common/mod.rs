@@ -123,14 +123,19 @@ pub fn config(moto: &Moto, tag: &str) -> AwsConfig {
     cfg
 }
 
-/// S3 and DynamoDB clients for moto (static test credentials), Rekognition answered by `fake`.
-pub async fn clients(cfg: &AwsConfig, fake: &FakeRekognition) -> Clients {
+/// The three SDK clients for `cfg`'s endpoints, with static test credentials.
+pub async fn real_clients(cfg: &AwsConfig) -> Clients {
     let loader = aws_config::defaults(BehaviorVersion::latest()).credentials_provider(
         Credentials::new("test", "test", None, None, "facectl-tests"),
     );
-    let mut clients = facectl_aws::clients_from_loader(cfg, loader)
+    facectl_aws::clients_from_loader(cfg, loader)
         .await
-        .unwrap_or_else(|e| panic!("clients: {e}"));
+        .unwrap_or_else(|e| panic!("clients: {e}"))
+}
+
+/// S3 and DynamoDB clients for moto (static test credentials), Rekognition answered by `fake`.
+pub async fn clients(cfg: &AwsConfig, fake: &FakeRekognition) -> Clients {
+    let mut clients = real_clients(cfg).await;
     clients.rekognition = fake.client();
     clients
 }
