@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::decode::{DecodeLimits, DecodedImage};
 use crate::detector::{merge_detections, DetectParams, Detection, Detector};
 use crate::error::EngineError;
+use crate::facecheck::{self, FaceCheck};
 use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
 use crate::recognizer::{align, Embedding, Recognizer};
 use crate::runtime::LoadedModel;
@@ -113,6 +114,9 @@ pub struct EngineConfig {
     /// When the upright pass finds no face, also look at copies turned by these angles
     /// (degrees) and map what they find back ([`crate::rotate`]); empty turns it off.
     pub rotated_passes: Vec<f64>,
+    /// Drops less confident detections that colour and face print both say are not a human
+    /// face (an animal's face); `None` turns it off ([`crate::facecheck`]).
+    pub face_check: Option<FaceCheck>,
 }
 
 impl Default for EngineConfig {
@@ -128,6 +132,7 @@ impl Default for EngineConfig {
             decode: DecodeLimits::default(),
             small_face_pass_max_side: 0,
             rotated_passes: vec![45.0, -45.0],
+            face_check: Some(FaceCheck::default()),
         }
     }
 }
@@ -221,11 +226,12 @@ impl Engine {
         }
     }
 
-    /// Detects faces, sorted by box area (largest first). Only when none is found upright, the
-    /// configured rotated passes run (a face tilted ~45 degrees in the image plane).
+    /// Detects faces, sorted by box area (largest first), without those the face check drops.
+    /// Only when none is found upright, the configured rotated passes run (a face tilted ~45
+    /// degrees in the image plane).
     pub fn detect(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
         let params = self.params();
-        let dets = self.detect_with(img, &params)?;
+        let dets = self.checked(img, self.detect_with(img, &params)?, false)?;
         if !dets.is_empty()
             || self.config.rotated_passes.is_empty()
             || img.width() < 2
@@ -244,7 +250,56 @@ impl Engine {
                 .collect();
             found = merge_detections(found, more, params.nms_iou);
         }
-        Ok(found)
+        self.checked(img, found, true)
+    }
+
+    /// Keeps the detections the configured face check does not reject. Upright detections pay
+    /// an embedding only below its confidence gate with skin colour off the human locus;
+    /// `rotated` (fallback-pass) detections are all embedded and need a human face print.
+    fn checked(
+        &self,
+        img: &DecodedImage,
+        dets: Vec<Detection>,
+        rotated: bool,
+    ) -> Result<Vec<Detection>, EngineError> {
+        let Some(check) = self.config.face_check else {
+            return Ok(dets);
+        };
+        let mut keep = Vec::with_capacity(dets.len());
+        for d in dets {
+            if !rotated && d.confidence >= check.below_confidence {
+                keep.push(d);
+                continue;
+            }
+            let Some(face) = align(&img.rgb, &d.landmarks) else {
+                keep.push(d);
+                continue;
+            };
+            let chroma = facecheck::skin_chroma(&face.planar);
+            let off_skin = chroma
+                .is_some_and(|c| facecheck::BUILTIN.skin_distance(c) > check.min_skin_distance);
+            if !rotated && !off_skin {
+                keep.push(d);
+                continue;
+            }
+            let print = self.recognizer.embed_aligned(&face)?;
+            let ev = facecheck::BUILTIN.evidence(chroma, print.as_slice());
+            let rejected = if rotated {
+                check.rejects_rotated(d.confidence, &ev)
+            } else {
+                check.rejects(d.confidence, &ev)
+            };
+            if rejected {
+                tracing::debug!(
+                    confidence = d.confidence,
+                    ?ev,
+                    "face check: not a human face"
+                );
+            } else {
+                keep.push(d);
+            }
+        }
+        Ok(keep)
     }
 
     /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass); applies

@@ -16,6 +16,8 @@ mod decode;
 pub mod detector;
 mod engine;
 mod error;
+pub mod facecheck;
+mod facecheck_model;
 pub mod geometry;
 mod imgproc;
 mod matching;
@@ -33,6 +35,7 @@ pub use engine::{
     MAX_FACES, MODEL_DIR_ENV, RECOGNIZER_FILE, RECOGNIZER_FILE_FP32,
 };
 pub use error::{EngineError, ImageError};
+pub use facecheck::{FaceCheck, FaceEvidence};
 pub use geometry::BoundingBox;
 pub use matching::{
     cosine, cosine_for_similarity, similarity, EmbeddingIndex, DEFAULT_MATCH_SIMILARITY,

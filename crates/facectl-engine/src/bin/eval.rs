@@ -5,6 +5,7 @@
 //! facectl-eval wider --data ../shared/data/wider-dev [--models DIR] [--max-side 640] [--json OUT]
 //! facectl-eval bench --images DIR [--models DIR] [--seconds 10] [--json OUT]
 //! facectl-eval bench-prepare --out DIR    (writes the single-face 640x480 bench photos)
+//! facectl-eval facecheck-train --wider DIR --lfw DIR --out FILE   (fits the face check)
 //! facectl-eval detect IMAGE... [--models DIR]   (prints faces as JSON lines)
 //! ```
 
@@ -16,6 +17,8 @@ use facectl_engine::{Engine, EngineConfig, ModelPaths, MODEL_DIR_ENV};
 
 #[path = "eval/bench.rs"]
 mod bench;
+#[path = "eval/facecheck.rs"]
+mod facecheck;
 #[path = "eval/lfw.rs"]
 mod lfw;
 #[path = "eval/wider.rs"]
@@ -133,10 +136,15 @@ fn detect_cmd(args: &Args) -> Result<(), String> {
             .analyze(&img, facectl_engine::FaceSelect::All)
             .map_err(|e| e.to_string())?;
         for f in faces {
+            let chroma = facectl_engine::recognizer::align(&img.rgb, &f.detection.landmarks)
+                .and_then(|a| facectl_engine::facecheck::skin_chroma(&a.planar));
+            let evidence =
+                facectl_engine::facecheck::BUILTIN.evidence(chroma, f.embedding.as_slice());
             let line = serde_json::json!({
                 "image": p, "width": img.width(), "height": img.height(), "orientation": img.orientation,
                 "bbox": f.detection.bbox, "landmarks": f.detection.landmarks,
                 "confidence": f.detection.confidence, "quality": f.quality, "issues": f.issues,
+                "face_check": evidence,
             });
             println!("{line}");
         }
@@ -159,6 +167,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(&args),
         "bench-prepare" => bench::prepare(&args),
         "detect" => detect_cmd(&args),
+        "facecheck-train" => facecheck::train(&args),
         "-h" | "--help" | "help" => {
             println!("{}", include_str!("eval_usage.txt"));
             Ok(())
