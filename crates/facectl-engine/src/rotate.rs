@@ -59,6 +59,48 @@ pub fn map_back(det: &Detection, back: &Affine, width: u32, height: u32) -> Dete
     }
 }
 
+/// Re-looks at doubtful faces: each upright detection below `gate` confidence and at least
+/// `min_side` pixels that a turned copy saw more confidently (boxes overlapping at IoU >= `iou`)
+/// takes that detection's landmarks (which drive alignment); its box and confidence stay the
+/// upright ones (a turned copy's box is only approximate). No face is added or removed; each
+/// turned detection serves at most one face.
+pub fn relook(
+    upright: Vec<Detection>,
+    turned: &[Detection],
+    gate: f32,
+    min_side: f32,
+    iou: f32,
+) -> Vec<Detection> {
+    let mut used = vec![false; turned.len()];
+    let mut out: Vec<Detection> = upright
+        .into_iter()
+        .map(|d| {
+            if d.confidence >= gate || d.bbox.width.min(d.bbox.height) < min_side {
+                return d;
+            }
+            let best = turned
+                .iter()
+                .enumerate()
+                .filter(|(k, t)| {
+                    !used[*k] && t.confidence > d.confidence && t.bbox.iou(&d.bbox) >= iou
+                })
+                .max_by(|a, b| a.1.confidence.total_cmp(&b.1.confidence));
+            match best {
+                Some((k, t)) => {
+                    used[k] = true;
+                    Detection {
+                        landmarks: t.landmarks,
+                        ..d
+                    }
+                }
+                None => d,
+            }
+        })
+        .collect();
+    crate::detector::sort_by_area(&mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +169,56 @@ mod tests {
         let (_, back0) = rotate(&img, 0.0);
         let m = map_back(&corner, &back0, 100, 100);
         assert!(m.bbox.x >= 0.0 && m.bbox.y >= 0.0);
+    }
+
+    fn det(x: f32, confidence: f32) -> Detection {
+        Detection {
+            bbox: BoundingBox {
+                x,
+                y: 0.0,
+                width: 50.0,
+                height: 50.0,
+            },
+            landmarks: [[x + 25.0, 25.0]; 5],
+            confidence,
+        }
+    }
+
+    #[test]
+    fn relook_replaces_only_doubtful_faces_seen_better_turned() {
+        let upright = vec![
+            det(0.0, 80.0),
+            det(100.0, 95.0),
+            det(200.0, 85.0),
+            det(300.0, 70.0),
+        ];
+        let turned = vec![
+            det(5.0, 92.0),   // overlaps the doubtful face at 0: replaces it
+            det(105.0, 99.0), // overlaps a confident face: ignored
+            det(205.0, 80.0), // less confident than the face at 200: ignored
+            det(600.0, 99.0), // overlaps nothing: not added
+        ];
+        let out = relook(upright.clone(), &turned, 90.0, 40.0, 0.3);
+        assert_eq!(out.len(), 4);
+        let at = |x: f32| out.iter().find(|d| (d.bbox.x - x).abs() < 10.0).cloned();
+        // Landmarks come from the turned copy; box and confidence stay.
+        let lm_x = |x: f32| at(x).map(|d| d.landmarks[0][0]);
+        assert_eq!(at(0.0).map(|d| (d.bbox.x, d.confidence)), Some((0.0, 80.0)));
+        assert_eq!(lm_x(0.0), Some(30.0));
+        assert_eq!(lm_x(100.0), Some(125.0));
+        assert_eq!(lm_x(200.0), Some(225.0));
+        assert_eq!(lm_x(300.0), Some(325.0));
+        assert!(at(600.0).is_none());
+        // Faces under the minimum size are left alone.
+        let small = relook(upright, &turned, 90.0, 60.0, 0.3);
+        assert!(small.iter().all(|d| d.landmarks[0][0] != 30.0));
+    }
+
+    #[test]
+    fn one_turned_detection_replaces_one_face() {
+        let upright = vec![det(0.0, 80.0), det(10.0, 75.0)];
+        let out = relook(upright, &[det(5.0, 95.0)], 90.0, 40.0, 0.3);
+        assert_eq!(out.iter().filter(|d| d.landmarks[0][0] == 30.0).count(), 1);
+        assert_eq!(out.len(), 2);
     }
 }

@@ -6,6 +6,7 @@
 //! facectl-eval bench --images DIR [--models DIR] [--seconds 10] [--json OUT]
 //! facectl-eval bench-prepare --out DIR    (writes the single-face 640x480 bench photos)
 //! facectl-eval facecheck-train --wider DIR --lfw DIR --out FILE   (fits the face check)
+//! facectl-eval tilt --data ../shared/data/lfw-dev [--angles 0,15,30,45] [--images 300]
 //! facectl-eval detect IMAGE... [--models DIR]   (prints faces as JSON lines)
 //! ```
 
@@ -21,6 +22,8 @@ mod bench;
 mod facecheck;
 #[path = "eval/lfw.rs"]
 mod lfw;
+#[path = "eval/tilt.rs"]
+mod tilt;
 #[path = "eval/wider.rs"]
 mod wider;
 
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         "bench-prepare" => bench::prepare(&args),
         "detect" => detect_cmd(&args),
         "facecheck-train" => facecheck::train(&args),
+        "tilt" => tilt::run(&args),
         "-h" | "--help" | "help" => {
             println!("{}", include_str!("eval_usage.txt"));
             Ok(())
