@@ -264,21 +264,15 @@ impl Engine {
             return Ok(upright);
         }
         if upright.is_empty() {
-            let mut turned: Vec<Detection> = Vec::new();
-            for &deg in &self.config.rotated_passes {
-                let (copy, back) = crate::rotate::rotate(&img.rgb, deg);
-                let more: Vec<Detection> = self
-                    .detector
-                    .detect(&copy, &params)?
-                    .iter()
-                    .map(|d| crate::rotate::map_back(d, &back, img.width(), img.height()))
-                    .collect();
-                turned = merge_detections(turned, more, params.nms_iou);
-            }
+            let turned = self.detect_turned(&img.rgb, &params)?;
             return self.checked(img, turned, true);
         }
         // Re-look at each doubtful face on turned copies of a square around it, scaled so the
         // face is about 90 px: a few milliseconds per face, whatever the photo's size.
+        let around = DetectParams {
+            max_side: RELOOK_SIDE,
+            ..params
+        };
         let mut turned: Vec<Detection> = Vec::new();
         for d in upright
             .iter()
@@ -294,27 +288,40 @@ impl Engine {
                 continue;
             }
             let crop = image::imageops::crop_imm(&img.rgb, x0, y0, x1 - x0, y1 - y0).to_image();
-            let around = DetectParams {
-                max_side: RELOOK_SIDE,
-                ..params
-            };
-            for &deg in &self.config.rotated_passes {
-                let (copy, back) = crate::rotate::rotate(&crop, deg);
-                for t in self.detector.detect(&copy, &around)? {
-                    let mut m = crate::rotate::map_back(&t, &back, crop.width(), crop.height());
-                    m.bbox.x += x0 as f32;
-                    m.bbox.y += y0 as f32;
-                    for p in &mut m.landmarks {
-                        p[0] += x0 as f32;
-                        p[1] += y0 as f32;
-                    }
-                    turned.push(m);
+            for mut t in self.detect_turned(&crop, &around)? {
+                t.bbox.x += x0 as f32;
+                t.bbox.y += y0 as f32;
+                for p in &mut t.landmarks {
+                    p[0] += x0 as f32;
+                    p[1] += y0 as f32;
                 }
+                turned.push(t);
             }
         }
         Ok(crate::rotate::relook(
             upright, &turned, gate, min_side, RELOOK_IOU,
         ))
+    }
+
+    /// What the detector finds on copies of `rgb` turned by the configured angles, in `rgb`'s
+    /// pixels, merged (NMS).
+    fn detect_turned(
+        &self,
+        rgb: &image::RgbImage,
+        params: &DetectParams,
+    ) -> Result<Vec<Detection>, EngineError> {
+        let mut found: Vec<Detection> = Vec::new();
+        for &deg in &self.config.rotated_passes {
+            let (copy, back) = crate::rotate::rotate(rgb, deg);
+            let more: Vec<Detection> = self
+                .detector
+                .detect(&copy, params)?
+                .iter()
+                .map(|d| crate::rotate::map_back(d, &back, rgb.width(), rgb.height()))
+                .collect();
+            found = merge_detections(found, more, params.nms_iou);
+        }
+        Ok(found)
     }
 
     /// Keeps the detections the configured face check does not reject. Upright detections pay

@@ -231,14 +231,7 @@ fn dogs_give_no_face() {
     );
     // YuNet alone scores one dog's face at ~86 %: the face check is what drops it, on its
     // colour (off the human skin locus) and its face print together.
-    let unchecked = facectl_engine::Engine::load(
-        &model_paths(),
-        facectl_engine::EngineConfig {
-            face_check: None,
-            ..facectl_engine::EngineConfig::default()
-        },
-    )
-    .expect("engine");
+    let unchecked = engine_with(|c| c.face_check = None);
     let raw = unchecked.detect(&img).expect("detect");
     assert_eq!(raw.len(), 1, "{raw:?}");
     assert!(
@@ -372,28 +365,14 @@ fn a_face_turned_45_degrees_is_found_by_the_rotated_pass_and_keeps_its_identity(
         b[0].detection.bbox
     );
     // Off, the upright pass alone finds nothing (the reason the passes exist).
-    let off = facectl_engine::Engine::load(
-        &model_paths(),
-        facectl_engine::EngineConfig {
-            rotated_passes: Vec::new(),
-            ..facectl_engine::EngineConfig::default()
-        },
-    )
-    .expect("engine");
+    let off = engine_with(|c| c.rotated_passes = Vec::new());
     assert!(off.detect(&turned).expect("detect").is_empty());
 }
 
 #[test]
 fn face_check_keeps_every_face_on_the_peer_photos_of_people() {
     // Every decodable peer image except the dogs: the check must not change what is found.
-    let unchecked = facectl_engine::Engine::load(
-        &model_paths(),
-        facectl_engine::EngineConfig {
-            face_check: None,
-            ..facectl_engine::EngineConfig::default()
-        },
-    )
-    .expect("engine");
+    let unchecked = engine_with(|c| c.face_check = None);
     let mut stack = vec![data_dir().join("peers")];
     let (mut images, mut faces) = (0, 0);
     while let Some(dir) = stack.pop() {
@@ -426,14 +405,7 @@ fn face_check_keeps_every_face_on_the_peer_photos_of_people() {
 fn faces_tilted_45_degrees_match_their_upright_photo() {
     // A face turned 45 degrees in the image plane is often found upright with landmarks that
     // miss the tilt; the re-look on turned copies fixes the landmarks, so it still matches.
-    let relook_off = facectl_engine::Engine::load(
-        &model_paths(),
-        facectl_engine::EngineConfig {
-            rotated_below_confidence: 0.0,
-            ..facectl_engine::EngineConfig::default()
-        },
-    )
-    .expect("engine");
+    let relook_off = engine_with(|c| c.rotated_below_confidence = 0.0);
     let mut fixed = 0;
     for rel in [
         "ageitgey_face_recognition/examples/obama-480p.jpg",

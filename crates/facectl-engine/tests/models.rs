@@ -20,14 +20,7 @@ fn int8bq_models_load_and_identify_themselves() {
     // The 640x640 plan is built at load; the shape of a new image size adds one more plan. An
     // engine of its own (the shared one is used by concurrent tests), without rotated passes
     // (which would add the turned canvas's size for this face-less image).
-    let own = Engine::load(
-        &model_paths(),
-        EngineConfig {
-            rotated_passes: Vec::new(),
-            ..EngineConfig::default()
-        },
-    )
-    .expect("engine");
+    let own = engine_with(|c| c.rotated_passes = Vec::new());
     let before = own.detector().cached_plans();
     let img = facectl_engine::DecodedImage::from_rgb(image::RgbImage::new(300, 200));
     own.detect(&img).expect("detect");

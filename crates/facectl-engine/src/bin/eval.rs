@@ -108,6 +108,27 @@ pub fn write_json(args: &Args, value: &serde_json::Value) -> Result<(), String> 
 }
 
 /// Median of a sample (0 for an empty one).
+/// Every file under `dir` (recursively), sorted; unreadable folders are skipped.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 pub fn median(v: &mut [f64]) -> f64 {
     if v.is_empty() {
         return 0.0;

@@ -31,6 +31,14 @@ pub fn engine() -> &'static Engine {
     )
 }
 
+/// An engine of its own with settings changed from the defaults by `change`.
+pub fn engine_with(change: impl FnOnce(&mut EngineConfig)) -> Engine {
+    let mut config = EngineConfig::default();
+    change(&mut config);
+    Engine::load(&model_paths(), config)
+        .unwrap_or_else(|e| panic!("cannot load the engine from {MODEL_DIR_ENV}: {e}"))
+}
+
 /// The shared data folder: FACECTL_DATA_DIR, else ../shared/data next to the repository.
 pub fn data_dir() -> PathBuf {
     let dir = std::env::var_os("FACECTL_DATA_DIR")

@@ -3,14 +3,13 @@
 //! the held-out half (images split by a hash of their name).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use facectl_engine::facecheck::{self, FaceCheck, FaceCheckModel};
 use facectl_engine::recognizer::align;
 use facectl_engine::{decode_file, DecodedImage, DetectParams, Detection, Engine, EngineConfig};
 
 use super::wider::parse_gt;
-use super::{load_engine, Args};
+use super::{files_under, load_engine, Args};
 
 /// One detection with what the face check looks at.
 struct Sample {
@@ -111,8 +110,7 @@ fn collect(args: &Args, engine: &Engine) -> Result<Vec<Sample>, String> {
             .collect()
     });
     // LFW: the largest face of the first N images (sorted by path).
-    let mut files = list_images(&lfw.join("images"));
-    files.sort();
+    let mut files = files_under(&lfw.join("images"));
     files.truncate(lfw_images);
     out.extend(par_map(&files, threads, |p| {
         let name = p
@@ -130,25 +128,6 @@ fn collect(args: &Args, engine: &Engine) -> Result<Vec<Sample>, String> {
             .collect()
     }));
     Ok(out)
-}
-
-fn list_images(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 /// Mean and inverse covariance of 2-D points.

@@ -6,7 +6,7 @@ use std::path::Path;
 use facectl_engine::{decode_file, similarity, DecodedImage, EngineConfig, FaceSelect};
 use serde_json::json;
 
-use super::{load_engine, median, write_json, Args};
+use super::{files_under, load_engine, median, write_json, Args};
 
 pub fn run(args: &Args) -> Result<(), String> {
     let data = args.path("data")?;
@@ -22,15 +22,10 @@ pub fn run(args: &Args) -> Result<(), String> {
         })
         .collect::<Result<_, _>>()?;
     let engine = load_engine(args, EngineConfig::default())?;
-    let mut files = Vec::new();
-    let people =
-        std::fs::read_dir(data.join("images")).map_err(|e| format!("{}: {e}", data.display()))?;
-    for person in people.flatten() {
-        if let Ok(rd) = std::fs::read_dir(person.path()) {
-            files.extend(rd.flatten().map(|e| e.path()));
-        }
+    let files = files_under(&data.join("images"));
+    if files.is_empty() {
+        return Err(format!("{}: no images", data.join("images").display()));
     }
-    files.sort();
     // Every k-th photo, so that many people are covered.
     let step = (files.len() / n.max(1)).max(1);
     let picked: Vec<&Path> = files
