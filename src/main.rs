@@ -33,6 +33,7 @@ fn main() -> ExitCode {
     init_logging(&parsed.global);
     let code = match run(parsed) {
         Ok(code) => code,
+        Err(err) if exit::is_broken_pipe(&err) => exit::OK,
         Err(err) => {
             let (code, msg) = exit::classify(&err);
             eprintln!("error: {msg}");

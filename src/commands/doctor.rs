@@ -18,9 +18,22 @@ pub async fn run(args: DoctorArgs, settings: &Settings, printer: &Printer) -> Re
                 ("records whose face is gone", &r.dangling_records),
                 ("stored images no record uses", &r.orphan_objects),
                 (
+                    "indexed images whose stored image is missing",
+                    &r.missing_objects,
+                ),
+                (
                     "images left pending by an interrupted run",
                     &r.pending_images,
                 ),
+                (
+                    "images a running writer is importing (left alone)",
+                    &r.in_flight_images,
+                ),
+                (
+                    "objects outside facectl's key layout (never deleted)",
+                    &r.foreign_objects,
+                ),
+                ("could not be repaired", &r.unfixed),
             ] {
                 let shown: Vec<&str> = items.iter().take(10).map(String::as_str).collect();
                 let more = if items.len() > 10 {
@@ -41,7 +54,7 @@ pub async fn run(args: DoctorArgs, settings: &Settings, printer: &Printer) -> Re
         }
         _ => printer.json(&r)?,
     }
-    Ok(if r.problems() == 0 || r.fixed {
+    Ok(if r.problems() == 0 || (r.fixed && r.unfixed.is_empty()) {
         exit::OK
     } else {
         exit::NEGATIVE

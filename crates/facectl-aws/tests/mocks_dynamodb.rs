@@ -198,6 +198,10 @@ async fn commit_puts_faces_conditionally_and_maps_duplicates_to_conflict() {
         person_id: Some("Ann_Lee".into()),
         faces: 1,
         updated_at: 1,
+        claim: Some(facectl_core::model::ImageClaim {
+            owner: "test-host/1/mock".into(),
+            lease_until: i64::MAX,
+        }),
     };
     let face = FaceRecord {
         face_id: "f1".into(),

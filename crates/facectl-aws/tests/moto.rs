@@ -394,31 +394,50 @@ async fn doctor_finds_and_fixes_injected_orphans() {
 
     let orphan_face = fake.inject_face(&cfg.collection, "Ghost");
     let clients = common::clients(&cfg, &fake).await;
-    clients
-        .s3
-        .put_object()
-        .bucket(&cfg.bucket)
-        .key("faces/zz/orphan.png")
-        .body(b"orphan".to_vec().into())
-        .send()
-        .await
-        .expect("orphan object");
-    backend
-        .table
-        .commit_image(
-            &image("dd44", ImageStatus::Indexed, 1),
-            &[face("dangling-1", "Gone Person", "dd44")],
-        )
-        .await
-        .expect("dangling record");
+    let orphan_key = format!("ff/{}.png", "f".repeat(64));
+    for key in [
+        format!("faces/{orphan_key}"),
+        "faces/zz/tutorial.png".to_string(),
+    ] {
+        clients
+            .s3
+            .put_object()
+            .bucket(&cfg.bucket)
+            .key(key)
+            .body(b"orphan".to_vec().into())
+            .send()
+            .await
+            .expect("orphan object");
+    }
+    common::commit(
+        &*backend.table,
+        &image("dd44", ImageStatus::Indexed, 1),
+        &[face("dangling-1", "Gone Person", "dd44")],
+    )
+    .await
+    .expect("dangling record");
 
     let report = doctor::doctor(&backend, false).await.expect("doctor");
     assert_eq!(report.orphan_faces, [orphan_face]);
     assert_eq!(report.dangling_records, ["dangling-1"]);
-    assert_eq!(report.orphan_objects, ["zz/orphan.png"]);
+    assert_eq!(report.orphan_objects, [orphan_key.clone()]);
+    assert_eq!(
+        report.foreign_objects,
+        ["zz/tutorial.png"],
+        "outside the layout"
+    );
     let fixed = doctor::doctor(&backend, true).await.expect("doctor --fix");
     assert!(fixed.fixed);
     let after = doctor::doctor(&backend, false).await.expect("doctor again");
     assert_eq!(after.problems(), 0, "{after:?}");
+    assert!(
+        backend
+            .images
+            .exists("zz/tutorial.png")
+            .await
+            .expect("exists"),
+        "--fix keeps objects facectl did not write"
+    );
+    assert!(!backend.images.exists(&orphan_key).await.expect("exists"));
     assert_eq!(backend.table.all_faces().await.expect("faces").len(), 1);
 }

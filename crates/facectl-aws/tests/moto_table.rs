@@ -21,8 +21,7 @@ async fn table_commits_atomically_and_reads_in_batches() {
         .map(|i| face(&format!("f{i:03}"), "Ann Lee", "aa11"))
         .collect();
     let img = image("aa11", ImageStatus::Indexed, 120);
-    table
-        .commit_image(&img, &faces)
+    common::commit(&**table, &img, &faces)
         .await
         .expect("commit 120 faces");
     // A face that is already recorded makes the whole commit fail, writing nothing.
@@ -31,12 +30,23 @@ async fn table_commits_atomically_and_reads_in_batches() {
         face("new-1", "Bo Chen", "bb22"),
         face("f005", "Bo Chen", "bb22"),
     ];
-    let err = table
-        .commit_image(&other, &dup)
+    let err = common::commit(&**table, &other, &dup)
         .await
         .expect_err("duplicate");
     assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
-    assert!(table.image("bb22").await.expect("image").is_none());
+    let left = table
+        .image("bb22")
+        .await
+        .expect("image")
+        .expect("claim kept");
+    assert_eq!(
+        (left.status, left.claim),
+        (ImageStatus::Pending, Some(common::test_claim()))
+    );
+    assert!(table
+        .release_image("bb22", &common::test_claim().owner)
+        .await
+        .expect("release"));
     assert!(table
         .faces(&["new-1".into()])
         .await
@@ -91,6 +101,18 @@ async fn table_commits_atomically_and_reads_in_batches() {
         .await
         .expect("delete faces");
     assert_eq!(gone, 2);
+}
+
+#[tokio::test]
+async fn table_keeps_the_claim_rules() {
+    let moto = Moto::start();
+    let fake = FakeRekognition::default();
+    let cfg = common::config(&moto, "claims");
+    let backend = backend(&cfg, &fake).await;
+    backend.table.provision(false).await.expect("provision");
+    if let Err(broken) = facectl_core::contract::run_claims(&*backend.table).await {
+        panic!("claim contract: {broken}");
+    }
 }
 
 #[tokio::test]

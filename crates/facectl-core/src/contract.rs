@@ -1,8 +1,13 @@
 //! The backend contract: one story every backend must pass (provision -> enroll -> search ->
-//! verify -> delete -> search misses -> doctor clean), run by each backend's own tests.
+//! verify -> delete -> search misses -> doctor clean), and the image claim rules of the person
+//! table ([`run_claims`]), run by each backend's own tests.
 
-use crate::model::{FaceSelect, QualityFilter, ResourceState};
-use crate::ports::Backend;
+use crate::error::BackendError;
+use crate::model::{
+    BoundingBox, FaceRecord, FaceSelect, ImageClaim, ImageRecord, ImageStatus, PersonInfo,
+    QualityFilter, ResourceState,
+};
+use crate::ports::{Backend, PersonTable};
 use crate::progress::NoProgress;
 use crate::service::delete::{self, DeleteTarget};
 use crate::service::enroll::{enroll, EnrollTarget};
@@ -289,6 +294,209 @@ pub async fn run_story(backend: &Backend, fx: &Fixtures) -> Result<(), String> {
     check!(
         status.collection.faces == 1 && status.face_records == 1,
         "one face left: {status:?}"
+    );
+    Ok(())
+}
+
+fn claim_of(owner: &str, lease_until: i64) -> ImageClaim {
+    ImageClaim {
+        owner: owner.into(),
+        lease_until,
+    }
+}
+
+fn claim_record(hash: &str, claim: Option<ImageClaim>) -> ImageRecord {
+    ImageRecord {
+        image_hash: hash.into(),
+        image_key: format!("{}/{hash}.jpg", &hash[..2]),
+        source: format!("/photos/{hash}.jpg"),
+        status: ImageStatus::Pending,
+        person_id: Some("Claim_Tester".into()),
+        faces: 0,
+        updated_at: 1,
+        claim,
+    }
+}
+
+fn claim_face(id: &str, hash: &str) -> FaceRecord {
+    FaceRecord {
+        face_id: id.into(),
+        person: PersonInfo {
+            person_id: "Claim_Tester".into(),
+            name: "Claim Tester".into(),
+            ..PersonInfo::default()
+        },
+        image_key: format!("{}/{hash}.jpg", &hash[..2]),
+        image_hash: hash.into(),
+        bbox: BoundingBox::default(),
+        confidence: 99.0,
+        model: String::new(),
+        created_at: 1,
+    }
+}
+
+fn is_conflict<T: std::fmt::Debug>(r: &Result<T, BackendError>) -> bool {
+    matches!(r, Err(BackendError::Conflict(_)))
+}
+
+/// The claim rules every person table must keep (on a provisioned, empty table): one holder per
+/// image hash, atomically; only the holder commits or releases; take-over only from the named
+/// owner; renewal extends the holder's leases only.
+pub async fn run_claims(table: &dyn PersonTable) -> Result<(), String> {
+    let err = |step: &'static str| move |e: BackendError| format!("{step}: {e}");
+    let (a, b) = (claim_of("host-a/1/run", 100), claim_of("host-b/2/run", 200));
+    let h1 = "c1".repeat(32);
+    let first = table
+        .claim_image(&claim_record(&h1, Some(a.clone())))
+        .await
+        .map_err(err("claim"))?;
+    check!(first.is_none(), "a fresh hash is claimed: {first:?}");
+    let second = table
+        .claim_image(&claim_record(&h1, Some(b.clone())))
+        .await
+        .map_err(err("claim again"))?;
+    check!(
+        second.as_ref().and_then(|r| r.claim.as_ref()) == Some(&a),
+        "a second claim sees the first holder: {second:?}"
+    );
+    let indexed = |claim: &ImageClaim| ImageRecord {
+        status: ImageStatus::Indexed,
+        faces: 1,
+        ..claim_record(&h1, Some(claim.clone()))
+    };
+    let by_b = table
+        .commit_image(&indexed(&b), &[claim_face("cf-b", &h1)])
+        .await;
+    check!(
+        is_conflict(&by_b),
+        "a non-holder's commit is refused: {by_b:?}"
+    );
+    let unclaimed = ImageRecord {
+        claim: None,
+        ..indexed(&a)
+    };
+    let none = table.commit_image(&unclaimed, &[]).await;
+    check!(
+        is_conflict(&none),
+        "a commit without claim is refused: {none:?}"
+    );
+    check!(
+        table
+            .faces(&["cf-b".into()])
+            .await
+            .map_err(err("faces"))?
+            .is_empty(),
+        "a refused commit records nothing"
+    );
+    let renewed = table
+        .renew_claims(&a.owner, 150)
+        .await
+        .map_err(err("renew"))?;
+    check!(
+        renewed == 1,
+        "renewal counts the holder's images: {renewed}"
+    );
+    check!(
+        table
+            .renew_claims(&b.owner, 999)
+            .await
+            .map_err(err("renew b"))?
+            == 0,
+        "renewal by a non-holder touches nothing"
+    );
+    let now = table.image(&h1).await.map_err(err("image"))?;
+    check!(
+        now.as_ref().and_then(|r| r.claim.as_ref()) == Some(&claim_of(&a.owner, 150)),
+        "the lease is extended: {now:?}"
+    );
+    let wrong = table
+        .take_over_image(&h1, &b.owner, &b)
+        .await
+        .map_err(err("take over"))?;
+    check!(!wrong, "take-over from someone who does not hold it fails");
+    let taken = table
+        .take_over_image(&h1, &a.owner, &b)
+        .await
+        .map_err(err("take over"))?;
+    check!(taken, "take-over from the holder succeeds");
+    let late = table
+        .commit_image(&indexed(&a), &[claim_face("cf-a", &h1)])
+        .await;
+    check!(
+        is_conflict(&late),
+        "the old holder's commit is refused: {late:?}"
+    );
+    table
+        .commit_image(&indexed(&b), &[claim_face("cf-b", &h1)])
+        .await
+        .map_err(err("commit by the new holder"))?;
+    let done = table.image(&h1).await.map_err(err("image"))?;
+    check!(
+        done.as_ref()
+            .is_some_and(|r| r.status == ImageStatus::Indexed && r.claim.is_none()),
+        "committed: indexed, claim cleared: {done:?}"
+    );
+    let after = table
+        .claim_image(&claim_record(&h1, Some(a.clone())))
+        .await
+        .map_err(err("claim indexed"))?;
+    check!(
+        after.as_ref().map(|r| r.status) == Some(ImageStatus::Indexed),
+        "an indexed image cannot be claimed: {after:?}"
+    );
+    let again = table.commit_image(&indexed(&b), &[]).await;
+    check!(
+        is_conflict(&again),
+        "a finished image is not committed twice: {again:?}"
+    );
+
+    let h2 = "c2".repeat(32);
+    table
+        .claim_image(&claim_record(&h2, Some(a.clone())))
+        .await
+        .map_err(err("claim h2"))?;
+    check!(
+        !table
+            .release_image(&h2, &b.owner)
+            .await
+            .map_err(err("release"))?,
+        "a non-holder cannot release"
+    );
+    check!(
+        table
+            .release_image(&h2, &a.owner)
+            .await
+            .map_err(err("release"))?,
+        "the holder releases"
+    );
+    check!(
+        table.image(&h2).await.map_err(err("image"))?.is_none(),
+        "a released image is gone"
+    );
+    let h3 = "c3".repeat(32);
+    table
+        .put_image(&claim_record(&h3, None))
+        .await
+        .map_err(err("put unclaimed pending"))?;
+    check!(
+        table
+            .take_over_image(&h3, "", &a)
+            .await
+            .map_err(err("take over"))?,
+        "a pending image without claim is taken over from the empty owner"
+    );
+    let no_face = ImageRecord {
+        status: ImageStatus::NoFace,
+        ..claim_record(&h3, Some(a.clone()))
+    };
+    table
+        .commit_image(&no_face, &[])
+        .await
+        .map_err(err("commit no_face"))?;
+    let ended = table.image(&h3).await.map_err(err("image"))?;
+    check!(
+        ended.as_ref().map(|r| r.status) == Some(ImageStatus::NoFace),
+        "a face-less image is finished by its holder: {ended:?}"
     );
     Ok(())
 }

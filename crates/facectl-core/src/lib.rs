@@ -6,6 +6,7 @@
 
 pub mod contract;
 pub mod error;
+pub mod faults;
 pub mod model;
 pub mod naming;
 pub mod ports;

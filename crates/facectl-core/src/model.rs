@@ -176,6 +176,19 @@ pub struct ImageRecord {
     pub person_id: Option<String>,
     pub faces: u32,
     pub updated_at: i64,
+    /// The writer holding a `pending` image and until when; `None` in every other state (and on
+    /// pending records written before claims existed, which count as abandoned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ImageClaim>,
+}
+
+/// An exclusive claim on one image (by content hash) while a writer works on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageClaim {
+    /// Who holds it: `<host>/<pid>/<run>` (see `service::claims`).
+    pub owner: String,
+    /// Seconds since the Unix epoch after which the claim counts as abandoned unless renewed.
+    pub lease_until: i64,
 }
 
 /// A face the collection holds, as listed by the collection itself.

@@ -100,11 +100,13 @@ pub enum Naming {
 
 /// A CSV mapping: file path (relative to the import root, or absolute) -> person.
 pub struct CsvMapping {
-    by_path: HashMap<PathBuf, PersonInfo>,
+    /// Path -> (CSV line, person).
+    by_path: HashMap<PathBuf, (usize, PersonInfo)>,
 }
 
 impl CsvMapping {
     /// Read a mapping. The header row is optional; without one, columns are `file,name,<meta...>`.
+    /// Two rows for one file that disagree on the person are an error naming both lines.
     pub fn load(csv_path: &Path, root: &Path) -> Result<CsvMapping, ServiceError> {
         let text = std::fs::read_to_string(csv_path).map_err(|e| ServiceError::io(csv_path, e))?;
         let mut reader = csv::ReaderBuilder::new()
@@ -117,7 +119,8 @@ impl CsvMapping {
             ServiceError::InvalidInput(format!("{}:{line}: {why}", csv_path.display()))
         };
         let mut header: Vec<String> = vec!["file".into(), "name".into()];
-        let mut by_path = HashMap::new();
+        let mut by_path: HashMap<PathBuf, (usize, PersonInfo)> = HashMap::new();
+        let mut conflicts = Vec::new();
         let mut line = 0usize;
         let mut first = true;
         for row in rows.by_ref() {
@@ -176,13 +179,48 @@ impl CsvMapping {
             } else {
                 root.join(path)
             };
-            by_path.insert(normalise(&path), person);
+            match by_path.entry(normalise(&path)) {
+                std::collections::hash_map::Entry::Occupied(seen) => {
+                    let (first_line, first) = seen.get();
+                    if *first != person {
+                        conflicts.push(format!(
+                            "{file}: line {first_line} says `{}` ({}), line {line} says `{}` ({})",
+                            first.name, first.person_id, person.name, person.person_id
+                        ));
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((line, person));
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            return Err(ServiceError::InvalidInput(format!(
+                "{}: {} file(s) mapped to different persons; nothing imported:\n  {}",
+                csv_path.display(),
+                conflicts.len(),
+                conflicts.join("\n  ")
+            )));
         }
         Ok(CsvMapping { by_path })
     }
 
     pub fn person_for(&self, path: &Path) -> Option<&PersonInfo> {
-        self.by_path.get(&normalise(path))
+        self.by_path.get(&normalise(path)).map(|(_, p)| p)
+    }
+
+    /// Rows whose file is not among `found`, as (line, path), in line order.
+    pub fn unmatched(&self, found: &[PathBuf]) -> Vec<(usize, PathBuf)> {
+        let found: std::collections::HashSet<PathBuf> =
+            found.iter().map(|p| normalise(p)).collect();
+        let mut rows: Vec<(usize, PathBuf)> = self
+            .by_path
+            .iter()
+            .filter(|(path, _)| !found.contains(*path))
+            .map(|(path, (line, _))| (*line, path.clone()))
+            .collect();
+        rows.sort();
+        rows
     }
 
     pub fn len(&self) -> usize {
@@ -276,6 +314,29 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("bad.csv:2"), "{err}");
+    }
+
+    #[test]
+    fn csv_rows_that_disagree_on_a_file_are_refused_naming_both_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("m.csv");
+        std::fs::write(
+            &csv,
+            "file,name\na.jpg,Ann Lee\nb.jpg,Bo\n./a.jpg,Ann Lee\na.jpg,Cy Young\n",
+        )
+        .unwrap();
+        let err = CsvMapping::load(&csv, dir.path())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("line 2") && err.contains("line 5") && !err.contains("line 4"),
+            "{err}"
+        );
+        std::fs::write(&csv, "file,name\na.jpg,Ann Lee\nghost.jpg,Nobody\n").unwrap();
+        let m = CsvMapping::load(&csv, dir.path()).unwrap();
+        let unmatched = m.unmatched(&[dir.path().join("a.jpg")]);
+        assert_eq!(unmatched, [(3, dir.path().join("ghost.jpg"))]);
     }
 
     #[test]

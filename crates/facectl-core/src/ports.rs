@@ -105,11 +105,32 @@ pub trait FaceCollection: Send + Sync {
 pub trait PersonTable: Send + Sync {
     fn name(&self) -> String;
     async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus>;
-    /// Record faces and mark their image indexed, all or nothing. Fails with
-    /// [`BackendError::Conflict`] if a face id is already recorded.
+    /// Record faces and move their image out of `pending` (to `image.status`, usually
+    /// `indexed`; `no_face` / `multiple_faces` with no faces), all or nothing, clearing its
+    /// claim. `image.claim` names the committing writer: the commit fails with
+    /// [`BackendError::Conflict`] unless the stored record is still `pending` and held by that
+    /// owner (taken over, finished or deleted meanwhile), or if a face id is already recorded.
     async fn commit_image(&self, image: &ImageRecord, faces: &[FaceRecord]) -> BackendResult<()>;
-    /// Create or replace an image record (used for pending / no-face / multiple-faces states).
+    /// Create or replace an image record unconditionally (repairs and tests; writers use
+    /// [`PersonTable::claim_image`] and [`PersonTable::commit_image`]).
     async fn put_image(&self, image: &ImageRecord) -> BackendResult<()>;
+    /// Create `image` (status `pending`, `image.claim` set) atomically if no record of its hash
+    /// exists. `Ok(None)`: the caller now holds the image; `Ok(Some(existing))`: someone else
+    /// recorded it first (any status), nothing was written.
+    async fn claim_image(&self, image: &ImageRecord) -> BackendResult<Option<ImageRecord>>;
+    /// Hand a `pending` image from `from` (its abandoned owner; empty for a record with no
+    /// claim) to `claim`, atomically. `false` when the record is gone, no longer pending, or
+    /// held by someone else now.
+    async fn take_over_image(
+        &self,
+        image_hash: &str,
+        from: &str,
+        claim: &ImageClaim,
+    ) -> BackendResult<bool>;
+    /// Extend to `lease_until` every `pending` claim held by `owner`; returns how many.
+    async fn renew_claims(&self, owner: &str, lease_until: i64) -> BackendResult<usize>;
+    /// Delete a `pending` image record only while `owner` holds it; returns whether it went.
+    async fn release_image(&self, image_hash: &str, owner: &str) -> BackendResult<bool>;
     async fn image(&self, image_hash: &str) -> BackendResult<Option<ImageRecord>>;
     async fn images(&self, status: Option<ImageStatus>) -> BackendResult<Vec<ImageRecord>>;
     async fn delete_image(&self, image_hash: &str) -> BackendResult<bool>;

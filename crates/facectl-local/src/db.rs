@@ -152,8 +152,13 @@ impl Db {
             });
         }
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+            crate::private::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         }
+        crate::private::touch(&self.path).map_err(|e| io_error(&self.path, e))?;
+        if let Some(dir) = self.path.parent() {
+            crate::private::tighten(dir, 0o700);
+        }
+        crate::private::tighten(&self.path, 0o600);
         let mut conn = Connection::open(&self.path).map_err(|e| self.map()(LocalError::Sql(e)))?;
         configure(&conn, true).map_err(self.map())?;
         migrate(&mut conn).map_err(self.map())?;

@@ -88,7 +88,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> BackendResult<()> {
     let dir = path
         .parent()
         .ok_or_else(|| BackendError::Other(format!("{}: no parent folder", path.display())))?;
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    crate::private::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -98,7 +98,9 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> BackendResult<()> {
         uuid::Uuid::new_v4().simple()
     ));
     let result = (|| {
-        let mut file = fs::File::create_new(&tmp).map_err(|e| io_error(&tmp, e))?;
+        let mut file = crate::private::new_file_options()
+            .open(&tmp)
+            .map_err(|e| io_error(&tmp, e))?;
         file.write_all(bytes).map_err(|e| io_error(&tmp, e))?;
         file.sync_all().map_err(|e| io_error(&tmp, e))?;
         drop(file);
@@ -187,7 +189,7 @@ impl ImageStore for FolderImageStore {
             if dry_run {
                 return Ok(ResourceState::WouldCreate);
             }
-            fs::create_dir_all(root.as_path()).map_err(|e| io_error(&root, e))?;
+            crate::private::create_dir_all(root.as_path()).map_err(|e| io_error(&root, e))?;
             tracing::info!(root = %root.display(), "created image folder");
             Ok(ResourceState::Created)
         })

@@ -18,6 +18,7 @@ mod db;
 mod engine;
 mod error;
 mod image_store;
+mod private;
 mod schema;
 mod table;
 

@@ -81,8 +81,15 @@ CREATE TABLE images (
 CREATE INDEX images_status ON images (status);
 ";
 
+/// Image claims: the writer holding a `pending` image and its lease (see
+/// `facectl_core::service::claims`). Pending rows from v1 have no owner and count as abandoned.
+const V2_CLAIMS: &str = "
+ALTER TABLE images ADD COLUMN owner TEXT;
+ALTER TABLE images ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+";
+
 /// Each entry is one migration: a list of SQL batches run in one transaction.
-pub(crate) const MIGRATIONS: &[&[&str]] = &[&[V1_RESOURCES, V1_COLLECTION, V1_TABLE]];
+pub(crate) const MIGRATIONS: &[&[&str]] = &[&[V1_RESOURCES, V1_COLLECTION, V1_TABLE], &[V2_CLAIMS]];
 
 /// The schema version this build writes and understands.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -21,3 +21,13 @@ async fn local_backend_passes_the_contract_story() {
         panic!("contract story failed: {broken}");
     }
 }
+
+#[tokio::test]
+async fn local_table_keeps_the_claim_rules() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = common::backend(&tmp.path().join("data"), false);
+    backend.table.provision(false).await.expect("provision");
+    if let Err(broken) = facectl_core::contract::run_claims(&*backend.table).await {
+        panic!("claim contract: {broken}");
+    }
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use facectl_core::model::{
-    BoundingBox, FaceRecord, ImageRecord, ImageStatus, PersonInfo, ResourceState,
+    BoundingBox, FaceRecord, ImageClaim, ImageRecord, ImageStatus, PersonInfo, ResourceState,
 };
 use facectl_core::BackendError;
 use facectl_core::PersonTable;
@@ -27,7 +27,35 @@ fn image(hash: &str, status: ImageStatus, person_id: &str, faces: u32, at: i64) 
         person_id: Some(person_id.into()),
         faces,
         updated_at: at,
+        claim: None,
     }
+}
+
+fn claim() -> ImageClaim {
+    ImageClaim {
+        owner: "test-host/1/table-test".into(),
+        lease_until: i64::MAX,
+    }
+}
+
+/// Claim `img` (as a writer does), then commit it under that claim.
+async fn commit(
+    t: &dyn PersonTable,
+    img: &ImageRecord,
+    faces: &[FaceRecord],
+) -> Result<(), BackendError> {
+    let pending = ImageRecord {
+        status: ImageStatus::Pending,
+        faces: 0,
+        claim: Some(claim()),
+        ..img.clone()
+    };
+    assert_eq!(t.claim_image(&pending).await?, None, "claimed");
+    let held = ImageRecord {
+        claim: Some(claim()),
+        ..img.clone()
+    };
+    t.commit_image(&held, faces).await
 }
 
 fn face(id: &str, who: &PersonInfo, hash: &str, at: i64) -> FaceRecord {
@@ -67,7 +95,7 @@ async fn commit_records_faces_person_and_image() {
         face("f1", &alice, "aa11", 100),
         face("f2", &alice, "aa11", 101),
     ];
-    t.commit_image(&img, &faces).await.expect("commit");
+    commit(&*t, &img, &faces).await.expect("commit");
 
     assert_eq!(t.all_faces().await.expect("all"), faces);
     assert_eq!(
@@ -94,25 +122,30 @@ async fn a_duplicate_face_id_is_a_conflict_and_changes_nothing() {
     let t = table(tmp.path()).await;
     let alice = person("alice", "Alice");
     let bob = person("bob", "Bob");
-    t.commit_image(
+    commit(
+        &*t,
         &image("aa11", ImageStatus::Indexed, "alice", 1, 1),
         &[face("f1", &alice, "aa11", 1)],
     )
     .await
     .expect("commit");
     let second = image("bb22", ImageStatus::Indexed, "bob", 2, 2);
-    let err = t
-        .commit_image(
-            &second,
-            &[face("f9", &bob, "bb22", 2), face("f1", &bob, "bb22", 2)],
-        )
-        .await
-        .expect_err("duplicate accepted");
+    let err = commit(
+        &*t,
+        &second,
+        &[face("f9", &bob, "bb22", 2), face("f1", &bob, "bb22", 2)],
+    )
+    .await
+    .expect_err("duplicate accepted");
     assert!(matches!(err, BackendError::Conflict(_)), "{err:?}");
-    // All or nothing: no bob, no f9, no second image; f1 still alice's.
+    // All or nothing: no bob, no f9, the second image still only claimed; f1 still alice's.
     assert_eq!(t.person("bob").await.expect("person"), None);
     assert!(t.faces(&["f9".into()]).await.expect("faces").is_empty());
-    assert_eq!(t.image("bb22").await.expect("image"), None);
+    let left = t.image("bb22").await.expect("image").expect("claim kept");
+    assert_eq!(
+        (left.status, left.claim),
+        (ImageStatus::Pending, Some(claim()))
+    );
     assert_eq!(
         t.faces(&["f1".into()]).await.expect("faces")[0].person,
         alice
@@ -129,7 +162,8 @@ async fn persons_named_is_case_insensitive_and_exact() {
     let other = person("alicia", "Alice Examples");
     for (i, p) in [&a1, &a2, &e, &other].into_iter().enumerate() {
         let hash = format!("{i:02}ff");
-        t.commit_image(
+        commit(
+            &*t,
             &image(&hash, ImageStatus::Indexed, &p.person_id, 1, 1),
             &[face(&format!("f{i}"), p, &hash, 1)],
         )
@@ -183,13 +217,15 @@ async fn deleting_faces_forgets_persons_left_without_faces() {
     let t = table(tmp.path()).await;
     let alice = person("alice", "Alice");
     let bob = person("bob", "Bob");
-    t.commit_image(
+    commit(
+        &*t,
         &image("aa11", ImageStatus::Indexed, "alice", 2, 1),
         &[face("a1", &alice, "aa11", 1), face("b1", &bob, "aa11", 1)],
     )
     .await
     .expect("commit");
-    t.commit_image(
+    commit(
+        &*t,
         &image("cc33", ImageStatus::Indexed, "alice", 1, 2),
         &[face("a2", &alice, "cc33", 2)],
     )
@@ -224,9 +260,13 @@ async fn many_ids_are_read_in_batches() {
     let faces: Vec<FaceRecord> = (0..1200)
         .map(|i| face(&format!("f{i:04}"), &p, "aa11", i))
         .collect();
-    t.commit_image(&image("aa11", ImageStatus::Indexed, "p", 1200, 1), &faces)
-        .await
-        .expect("commit");
+    commit(
+        &*t,
+        &image("aa11", ImageStatus::Indexed, "p", 1200, 1),
+        &faces,
+    )
+    .await
+    .expect("commit");
     let ids: Vec<String> = faces.iter().map(|f| f.face_id.clone()).collect();
     assert_eq!(t.faces(&ids).await.expect("faces").len(), 1200);
     assert_eq!(t.delete_faces(&ids).await.expect("delete"), 1200);
@@ -245,7 +285,8 @@ async fn two_processes_can_write_at_once() {
             tasks.push(tokio::spawn(async move {
                 let p = person(&format!("p{n}"), &format!("Person {n}"));
                 let hash = format!("{n}{i:03}");
-                t.commit_image(
+                commit(
+                    &*t,
                     &image(&hash, ImageStatus::Indexed, &p.person_id, 1, i),
                     &[face(&format!("f{n}-{i}"), &p, &hash, i)],
                 )

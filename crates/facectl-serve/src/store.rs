@@ -119,6 +119,29 @@ fn face_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FaceRow> {
     })
 }
 
+/// Creates `dir` (and missing parents) readable by the owner only, whatever the umask.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the database file owner-only unless it exists (SQLite gives its `-wal` and `-shm`
+/// files the same mode): stored face prints are nobody else's business.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 const FACE_COLS: &str = "seq, face_id, image_id, external_image_id, user_id, bbox_left, bbox_top, bbox_width, bbox_height, confidence";
 
 impl Store {
@@ -127,8 +150,9 @@ impl Store {
         let conn = match path {
             Some(p) => {
                 if let Some(dir) = p.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                    private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 }
+                private_file(p).map_err(|e| format!("{}: {e}", p.display()))?;
                 Connection::open(p)
             }
             None => Connection::open_in_memory(),

@@ -21,7 +21,9 @@
 //!
 //! Image record (hash key = `image#<sha256>`): `ItemType` = `image`, `ImageKey`, `Source`,
 //! `Status` (`pending`, `indexed`, `no_face`, `multiple_faces`), `ImagePersonId`, `Faces`,
-//! `UpdatedAt`. Image records carry none of the GSI attributes, so the indexes only hold faces.
+//! `UpdatedAt`, and while `pending` the claim: `Owner` (the writer holding it) and `LeaseUntil`
+//! (N, epoch seconds). Image records carry none of the GSI attributes, so the indexes only hold
+//! faces.
 //!
 //! Items written by other tools (e.g. tutorial tables with only `FaceId` and `FullName`) are read
 //! leniently: a missing person id is derived from the name, other fields default.
@@ -55,6 +57,8 @@ const SOURCE: &str = "Source";
 const IMAGE_PERSON_ID: &str = "ImagePersonId";
 const FACES: &str = "Faces";
 const UPDATED_AT: &str = "UpdatedAt";
+pub const OWNER: &str = "Owner";
+pub const LEASE_UNTIL: &str = "LeaseUntil";
 
 /// Hash key value of an image record.
 pub fn image_key_value(hash: &str) -> String {
@@ -239,22 +243,34 @@ pub fn image_item(schema: &TableSchema, r: &ImageRecord) -> Item {
     }
     item.insert(FACES.into(), n(r.faces));
     item.insert(UPDATED_AT.into(), n(r.updated_at));
+    if let (Some(c), ImageStatus::Pending) = (&r.claim, r.status) {
+        item.insert(OWNER.into(), s(&c.owner));
+        item.insert(LEASE_UNTIL.into(), n(c.lease_until));
+    }
     item
 }
 
 /// The record of an image item; `None` for face items.
 pub fn image_record(schema: &TableSchema, item: &Item) -> Option<ImageRecord> {
     let hash = get_s(item, &schema.hash_key)?.strip_prefix(IMAGE_PREFIX)?;
+    let status = get_s(item, STATUS)
+        .and_then(ImageStatus::parse)
+        .unwrap_or(ImageStatus::Pending);
+    let claim = get_s(item, OWNER)
+        .filter(|_| status == ImageStatus::Pending)
+        .map(|owner| ImageClaim {
+            owner: owner.to_string(),
+            lease_until: get_n(item, LEASE_UNTIL).unwrap_or(0),
+        });
     Some(ImageRecord {
         image_hash: hash.to_string(),
         image_key: get_s(item, IMAGE_KEY).unwrap_or_default().to_string(),
         source: get_s(item, SOURCE).unwrap_or_default().to_string(),
-        status: get_s(item, STATUS)
-            .and_then(ImageStatus::parse)
-            .unwrap_or(ImageStatus::Pending),
+        status,
         person_id: get_s(item, IMAGE_PERSON_ID).map(str::to_string),
         faces: get_n(item, FACES).unwrap_or(0),
         updated_at: get_n(item, UPDATED_AT).unwrap_or(0),
+        claim,
     })
 }
 
@@ -356,6 +372,7 @@ mod tests {
             person_id: Some("Jane_Doe".into()),
             faces: 0,
             updated_at: 5,
+            claim: None,
         };
         let item = image_item(&schema, &r);
         assert_eq!(
@@ -363,7 +380,17 @@ mod tests {
             Some("image#abc")
         );
         assert!(!item.contains_key(PERSON_ID) && !item.contains_key(IMAGE_HASH));
-        assert_eq!(image_record(&schema, &item), Some(r));
+        assert_eq!(image_record(&schema, &item), Some(r.clone()));
         assert!(face_record(&schema, &item).is_none());
+        let pending = ImageRecord {
+            status: ImageStatus::Pending,
+            claim: Some(ImageClaim {
+                owner: "host/1/run".into(),
+                lease_until: 99,
+            }),
+            ..r
+        };
+        let item = image_item(&schema, &pending);
+        assert_eq!(image_record(&schema, &item), Some(pending));
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Lookups by person, image and name use GSIs (created by `provision`); on an adopted table
 //! without them they fall back to a Scan filtered here. `commit_image` writes all face items
-//! (each conditional on its key not existing) and the image record in one TransactWriteItems.
+//! (each conditional on its key not existing) and the image record (conditional on the
+//! committing writer still holding it, see [`claims`]) in one TransactWriteItems.
 
+mod claims;
 pub mod item;
 mod provision;
 
@@ -226,14 +228,16 @@ impl PersonTable for DynamoTable {
             .iter()
             .map(|f| self.put(item::face_item(&self.schema, &self.bucket, f), true))
             .collect::<BackendResult<Vec<_>>>()?;
-        items.push(self.put(item::image_item(&self.schema, image), false)?);
-        // Over 100 items (more than 99 faces): earlier chunks first, the image record last, so
-        // the image is only marked indexed once every face is recorded.
+        items.push(self.held_put(image)?);
+        // Over 100 items (more than 99 faces): earlier chunks first (each checking the claim),
+        // the image record last, so the image is only marked indexed once every face is recorded.
         let chunks: Vec<Vec<TransactWriteItem>> = {
             let mut chunks = Vec::new();
             while items.len() > TRANSACT_MAX {
-                let rest = items.split_off(TRANSACT_MAX);
-                chunks.push(std::mem::replace(&mut items, rest));
+                let rest = items.split_off(TRANSACT_MAX - 1);
+                let mut chunk = std::mem::replace(&mut items, rest);
+                chunk.push(self.held_check(image)?);
+                chunks.push(chunk);
             }
             chunks.push(items);
             chunks
@@ -246,7 +250,8 @@ impl PersonTable for DynamoTable {
                 .await
                 .map_err(|e| match map_sdk_error(e, &Call::new(action, &resource)) {
                     BackendError::Conflict(m) => BackendError::Conflict(format!(
-                        "a face of {} is already recorded ({m})",
+                        "image {}: a face is already recorded, or the image is no longer \
+                         pending for this writer ({m})",
                         image.image_hash
                     )),
                     other => other,
@@ -265,6 +270,27 @@ impl PersonTable for DynamoTable {
             .await
             .map_err(|e| map_sdk_error(e, &Call::new(action, &resource)))?;
         Ok(())
+    }
+
+    async fn claim_image(&self, image: &ImageRecord) -> BackendResult<Option<ImageRecord>> {
+        self.claim(image).await
+    }
+
+    async fn take_over_image(
+        &self,
+        image_hash: &str,
+        from: &str,
+        claim: &ImageClaim,
+    ) -> BackendResult<bool> {
+        self.take_over(image_hash, from, claim).await
+    }
+
+    async fn renew_claims(&self, owner: &str, lease_until: i64) -> BackendResult<usize> {
+        self.renew(owner, lease_until).await
+    }
+
+    async fn release_image(&self, image_hash: &str, owner: &str) -> BackendResult<bool> {
+        self.release(image_hash, owner).await
     }
 
     async fn image(&self, image_hash: &str) -> BackendResult<Option<ImageRecord>> {

@@ -35,6 +35,23 @@ impl PersonTable for KillAfter {
     async fn put_image(&self, image: &ImageRecord) -> BackendResult<()> {
         self.inner.put_image(image).await
     }
+    async fn claim_image(&self, image: &ImageRecord) -> BackendResult<Option<ImageRecord>> {
+        self.inner.claim_image(image).await
+    }
+    async fn take_over_image(
+        &self,
+        hash: &str,
+        from: &str,
+        claim: &ImageClaim,
+    ) -> BackendResult<bool> {
+        self.inner.take_over_image(hash, from, claim).await
+    }
+    async fn renew_claims(&self, owner: &str, lease_until: i64) -> BackendResult<usize> {
+        self.inner.renew_claims(owner, lease_until).await
+    }
+    async fn release_image(&self, hash: &str, owner: &str) -> BackendResult<bool> {
+        self.inner.release_image(hash, owner).await
+    }
     async fn image(&self, hash: &str) -> BackendResult<Option<ImageRecord>> {
         self.inner.image(hash).await
     }

@@ -13,8 +13,8 @@ pub mod kill_after;
 use aws_config::BehaviorVersion;
 use aws_sdk_s3::config::Credentials;
 use facectl_aws::{AwsConfig, Clients};
-use facectl_core::model::{BoundingBox, FaceRecord, ImageRecord, ImageStatus};
-use facectl_core::Backend;
+use facectl_core::model::{BoundingBox, FaceRecord, ImageClaim, ImageRecord, ImageStatus};
+use facectl_core::{Backend, BackendError, PersonTable};
 use fake_rekognition::FakeRekognition;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -184,5 +184,38 @@ pub fn image(hash: &str, status: ImageStatus, faces: u32) -> ImageRecord {
         person_id: Some("Ann_Lee".into()),
         faces,
         updated_at: 1,
+        claim: None,
     }
+}
+
+/// The claim the table tests write under.
+pub fn test_claim() -> ImageClaim {
+    ImageClaim {
+        owner: "test-host/1/aws-test".into(),
+        lease_until: i64::MAX,
+    }
+}
+
+/// Claim `img` as a writer does, then commit it under that claim.
+pub async fn commit(
+    table: &dyn PersonTable,
+    img: &ImageRecord,
+    faces: &[FaceRecord],
+) -> Result<(), BackendError> {
+    let pending = ImageRecord {
+        status: ImageStatus::Pending,
+        faces: 0,
+        claim: Some(test_claim()),
+        ..img.clone()
+    };
+    if let Some(existing) = table.claim_image(&pending).await? {
+        return Err(BackendError::Conflict(format!(
+            "already claimed: {existing:?}"
+        )));
+    }
+    let held = ImageRecord {
+        claim: Some(test_claim()),
+        ..img.clone()
+    };
+    table.commit_image(&held, faces).await
 }

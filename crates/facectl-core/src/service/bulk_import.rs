@@ -58,6 +58,43 @@ pub struct BulkReport {
 pub struct PlannedFile {
     pub path: PathBuf,
     pub person: Option<PersonInfo>,
+    /// Found while walking: the file is reported with this status and reason, not imported
+    /// (an unreadable folder, a symlink loop, a FIFO named like a photo...).
+    pub issue: Option<(FileStatus, String)>,
+}
+
+fn has_image_extension(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    IMAGE_EXTENSIONS.contains(&ext.as_str())
+}
+
+/// A walk error as a failed row; `None` for the root itself (the whole run cannot start).
+fn walk_issue(e: &walkdir::Error) -> Option<PlannedFile> {
+    let path = e.path()?.to_path_buf();
+    if e.depth() == 0 {
+        return None;
+    }
+    let reason = if let Some(ancestor) = e.loop_ancestor() {
+        format!("symbolic link loop (back to {})", ancestor.display())
+    } else if let Some(io) = e.io_error() {
+        let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+            && std::fs::metadata(&path).is_err();
+        if dangling {
+            format!("dangling symbolic link ({io})")
+        } else {
+            format!("cannot read: {io}")
+        }
+    } else {
+        e.to_string()
+    };
+    Some(PlannedFile {
+        path,
+        person: None,
+        issue: Some((FileStatus::Failed, reason)),
+    })
 }
 
 /// Find image files under `root` (sorted, hidden entries skipped) and their persons.
@@ -80,22 +117,36 @@ pub fn plan(root: &Path, naming: &Naming) -> Result<Vec<PlannedFile>, ServiceErr
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| root.to_path_buf());
-            ServiceError::InvalidInput(format!("{}: {e}", path.display()))
-        })?;
-        if !entry.file_type().is_file() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => match walk_issue(&e) {
+                Some(issue) => {
+                    files.push(issue);
+                    continue;
+                }
+                None => {
+                    let path = e.path().unwrap_or(root);
+                    return Err(ServiceError::InvalidInput(format!(
+                        "{}: {e}",
+                        path.display()
+                    )));
+                }
+            },
+        };
+        let path = entry.path();
+        if !has_image_extension(path) || entry.depth() == 0 {
             continue;
         }
-        let path = entry.path();
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+        let kind = entry.file_type();
+        if !kind.is_file() {
+            files.push(PlannedFile {
+                path: path.to_path_buf(),
+                person: None,
+                issue: Some((
+                    FileStatus::Skipped,
+                    format!("{}, not an image file", super::special_kind(&kind)),
+                )),
+            });
             continue;
         }
         let in_subfolder = entry.depth() > 1;
@@ -123,7 +174,21 @@ pub fn plan(root: &Path, naming: &Naming) -> Result<Vec<PlannedFile>, ServiceErr
         files.push(PlannedFile {
             path: path.to_path_buf(),
             person,
+            issue: None,
         });
+    }
+    if let Some(mapping) = &mapping {
+        let found: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        for (line, path) in mapping.unmatched(&found) {
+            files.push(PlannedFile {
+                path,
+                person: None,
+                issue: Some((
+                    FileStatus::Failed,
+                    format!("named on line {line} of the CSV mapping, but no such image file under the folder"),
+                )),
+            });
+        }
     }
     Ok(files)
 }
@@ -159,12 +224,22 @@ pub async fn bulk_import(
             if cancel.is_cancelled() {
                 return Ok(None);
             }
-            let outcome = match &file.person {
-                Some(person) => {
+            let outcome = match (&file.issue, &file.person) {
+                (Some((status, reason)), _) => FileOutcome {
+                    path: file.path.clone(),
+                    status: *status,
+                    person_id: None,
+                    name: None,
+                    image_hash: None,
+                    face_ids: vec![],
+                    unindexed: vec![],
+                    reason: Some(reason.clone()),
+                },
+                (None, Some(person)) => {
                     ingest::ingest_file(backend, &file.path, person, &opts.ingest, in_flight)
                         .await?
                 }
-                None => FileOutcome {
+                (None, None) => FileOutcome {
                     path: file.path.clone(),
                     status: FileStatus::Failed,
                     person_id: None,

@@ -4,10 +4,12 @@
 //! objects no record uses any more. An interruption leaves at worst records whose face is gone
 //! or unused objects, both of which `doctor --fix` repairs.
 
+use super::claims::is_abandoned;
 use super::sha256_hex;
 use super::verify::{find_person, PersonRef};
 use crate::error::ServiceError;
-use crate::model::FaceRecord;
+use crate::model::{now_epoch, FaceRecord, ImageStatus};
+use crate::naming::person_id_for;
 use crate::ports::Backend;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,13 +42,48 @@ impl DeleteReport {
     }
 }
 
-/// Work out what `target` covers, without changing anything.
+/// The person id `who` names: found by id or name, else the id a name maps to (image records
+/// of a person without faces, e.g. only `multiple_faces` photos). Several persons of one name
+/// are an error.
+async fn person_id(backend: &Backend, who: &PersonRef) -> Result<(String, String), ServiceError> {
+    let missing =
+        |e: &ServiceError| matches!(e, ServiceError::InvalidInput(m) if m.starts_with("no person"));
+    match find_person(backend, who).await {
+        Ok(p) => Ok((p.person_id, p.name)),
+        Err(e) if missing(&e) => Ok(match who {
+            PersonRef::Id(id) => (id.clone(), id.clone()),
+            PersonRef::Name(name) => (person_id_for(name), name.clone()),
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Image records of `person_id` in every status, except images a live writer holds.
+async fn images_of_person(backend: &Backend, person_id: &str) -> Result<Vec<String>, ServiceError> {
+    let now = now_epoch();
+    Ok(backend
+        .table
+        .images(None)
+        .await?
+        .into_iter()
+        .filter(|i| i.person_id.as_deref() == Some(person_id))
+        .filter(|i| i.status != ImageStatus::Pending || is_abandoned(i.claim.as_ref(), now))
+        .map(|i| i.image_hash)
+        .collect())
+}
+
+/// Work out what `target` covers, without changing anything. Nothing found is an empty plan.
 pub async fn plan(backend: &Backend, target: &DeleteTarget) -> Result<DeleteReport, ServiceError> {
+    let mut named = None;
     let (records, image_hashes): (Vec<FaceRecord>, Vec<String>) = match target {
         DeleteTarget::Person(who) => {
-            let person = find_person(backend, who).await?;
-            let recs = backend.table.faces_of_person(&person.person_id).await?;
-            (recs, vec![])
+            let (id, name) = person_id(backend, who).await?;
+            let recs = backend.table.faces_of_person(&id).await?;
+            let images = images_of_person(backend, &id).await?;
+            if !images.is_empty() {
+                named = Some(name);
+            }
+            (recs, images)
         }
         DeleteTarget::Face(id) => {
             let recs = backend.table.faces(std::slice::from_ref(id)).await?;
@@ -73,10 +110,11 @@ pub async fn plan(backend: &Backend, target: &DeleteTarget) -> Result<DeleteRepo
         DeleteTarget::Image(what) => {
             let hash = resolve_image(backend, what).await?;
             let recs = backend.table.faces_of_image(&hash).await?;
-            (recs, vec![hash])
+            let known = !recs.is_empty() || backend.table.image(&hash).await?.is_some();
+            (recs, if known { vec![hash] } else { vec![] })
         }
     };
-    let mut persons = BTreeSet::new();
+    let mut persons: BTreeSet<String> = named.into_iter().collect();
     let mut images: BTreeMap<String, ()> = image_hashes.into_iter().map(|h| (h, ())).collect();
     for r in &records {
         persons.insert(r.person.name.clone());

@@ -1,22 +1,25 @@
-//! Ingest one image: store it, index its faces, record them; plus crash recovery.
+//! Ingest one image: claim it, store it, index its faces, record them.
 //!
-//! Write order (each step idempotent): image record `pending` -> object in the image store ->
-//! faces in the collection -> face records + image record `indexed` in one table commit.
-//! A crash before the commit leaves a `pending` record; [`recover`] deletes the faces and the
-//! object it left behind, so a re-run ends in the same state as an uninterrupted run.
+//! Write order (each step idempotent): image record `pending`, created atomically as this run's
+//! claim (see [`super::claims`]) -> object in the image store -> faces in the collection ->
+//! face records + image record `indexed` in one table commit that only succeeds while the run
+//! still holds the claim. A crash before the commit leaves a `pending` record; [`recover`]
+//! (in [`super::recovery`]) cleans up after runs that are gone, never after live ones.
 
-use super::{image_key, read_image_file, sha256_hex, sniff_format, with_retry};
+use super::claims::{is_abandoned, Writer};
+use super::{image_key, read_image_file, recovery, sha256_hex, sniff_format, with_retry};
 use crate::error::{BackendError, ServiceError};
 use crate::model::*;
 use crate::ports::{Backend, ImageInput, IndexRequest};
-use crate::progress::{Progress, ProgressEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use super::recovery::{recover, RecoveryReport};
+
 /// Attempts for a retryable backend call before the file counts as failed.
-const RETRY_ATTEMPTS: u32 = 6;
+pub(crate) const RETRY_ATTEMPTS: u32 = 6;
 
 /// What to do when a photo holds several faces of similar size and only one is wanted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,17 +126,96 @@ fn is_fatal(e: &BackendError) -> bool {
     )
 }
 
-/// Hashes being worked on in this process, so duplicate files in one run are not indexed twice.
+/// The writer of one run and the hashes it has claimed, so duplicate files in one run are
+/// reported as such and never indexed twice.
 #[derive(Default)]
-pub struct InFlight(Mutex<HashSet<String>>);
+pub struct InFlight {
+    writer: Writer,
+    hashes: Mutex<HashSet<String>>,
+}
 
 impl InFlight {
-    fn claim(&self, hash: &str) -> bool {
-        self.0
+    /// The owner id this run's claims carry.
+    pub fn owner(&self) -> &str {
+        self.writer.owner()
+    }
+    fn note(&self, hash: &str) -> bool {
+        self.hashes
             .lock()
             .map(|mut s| s.insert(hash.to_string()))
             .unwrap_or(true)
     }
+}
+
+/// Claim `record` (pending, carrying this run's claim) for this run. `None`: held now;
+/// `Some(reason)`: someone else has it (processed, or in flight elsewhere) and the file is
+/// skipped. An abandoned claim is taken over and the faces its work left are removed.
+async fn claim(
+    backend: &Backend,
+    record: &ImageRecord,
+    in_flight: &InFlight,
+) -> Result<Option<String>, ServiceError> {
+    let hash = &record.image_hash;
+    let me = in_flight.owner();
+    for _ in 0..4 {
+        let existing =
+            match with_retry(RETRY_ATTEMPTS, || backend.table.claim_image(record)).await? {
+                None => {
+                    in_flight.note(hash);
+                    return Ok(None);
+                }
+                Some(existing) => existing,
+            };
+        if existing.status != ImageStatus::Pending {
+            return Ok(Some(format!(
+                "already processed ({}) from {}",
+                existing.status.as_str(),
+                existing.source
+            )));
+        }
+        let holder = existing.claim.as_ref().map(|c| c.owner.as_str());
+        if holder == Some(me) {
+            if in_flight.note(hash) {
+                // Our own claim, written by a call whose answer was lost and retried.
+                return Ok(None);
+            }
+            return Ok(Some(
+                "duplicate of another file in this run (same content)".into(),
+            ));
+        }
+        if !is_abandoned(existing.claim.as_ref(), now_epoch()) {
+            return Ok(Some(format!(
+                "being imported by another writer ({}); left to it",
+                holder.unwrap_or_default()
+            )));
+        }
+        let mine = record
+            .claim
+            .clone()
+            .unwrap_or_else(|| in_flight.writer.claim());
+        let from = holder.unwrap_or_default();
+        if with_retry(RETRY_ATTEMPTS, || {
+            backend.table.take_over_image(hash, from, &mine)
+        })
+        .await?
+        {
+            in_flight.note(hash);
+            recovery::clean_orphan_faces(backend, std::slice::from_ref(&existing)).await?;
+            return Ok(None);
+        }
+    }
+    Ok(Some(format!(
+        "image {hash}: claim contended by other writers; a later run picks it up"
+    )))
+}
+
+/// True while this run still holds `record`'s image.
+async fn still_held(backend: &Backend, record: &ImageRecord, owner: &str) -> bool {
+    matches!(
+        backend.table.image(&record.image_hash).await,
+        Ok(Some(r)) if r.status == ImageStatus::Pending
+            && r.claim.as_ref().is_some_and(|c| c.owner == owner)
+    )
 }
 
 /// Ingest one file for `person`. `Ok` carries per-file problems (bad image, no face...);
@@ -145,7 +227,6 @@ pub async fn ingest_file(
     opts: &IngestOptions,
     in_flight: &InFlight,
 ) -> Result<FileOutcome, ServiceError> {
-    let origin = path.display().to_string();
     let bytes = match read_image_file(path, opts.max_bytes) {
         Ok(b) => b,
         Err(ServiceError::Backend(e)) => {
@@ -155,29 +236,45 @@ pub async fn ingest_file(
             return Ok(FileOutcome::new(path, person, FileStatus::Failed).with_reason(e.to_string()))
         }
     };
-    let hash = sha256_hex(&bytes);
+    let mut out = ingest_bytes(backend, path, &bytes, person, opts, in_flight).await?;
+    if out.status != FileStatus::Failed && is_truncated_jpeg(&bytes) {
+        let warning = "warning: truncated JPEG (the end of the image data is missing; \
+                       the part that is there was used)";
+        out.reason = Some(match out.reason.take() {
+            Some(r) => format!("{r}; {warning}"),
+            None => warning.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// True for a JPEG whose last scan has no end-of-image marker: the file was cut short.
+/// (`FF D9` cannot occur inside entropy-coded data, which stuffs every `FF`.)
+pub fn is_truncated_jpeg(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return false;
+    }
+    let marker = |m: u8| bytes.windows(2).rposition(|w| w == [0xFF, m]);
+    match (marker(0xDA), marker(0xD9)) {
+        (Some(sos), Some(eoi)) => eoi < sos,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+async fn ingest_bytes(
+    backend: &Backend,
+    path: &Path,
+    bytes: &[u8],
+    person: &PersonInfo,
+    opts: &IngestOptions,
+    in_flight: &InFlight,
+) -> Result<FileOutcome, ServiceError> {
+    let origin = path.display().to_string();
+    let hash = sha256_hex(bytes);
     let mut out = FileOutcome::new(path, person, FileStatus::Imported);
     out.image_hash = Some(hash.clone());
-
-    if let Some(existing) = with_retry(RETRY_ATTEMPTS, || backend.table.image(&hash)).await? {
-        if existing.status != ImageStatus::Pending {
-            out.status = FileStatus::Skipped;
-            out.reason = Some(format!(
-                "already processed ({}) from {}",
-                existing.status.as_str(),
-                existing.source
-            ));
-            return Ok(out);
-        }
-        // A pending record here means recovery has not run; clean this one up first.
-        recover_image(backend, &existing).await?;
-    }
-    if !in_flight.claim(&hash) {
-        out.status = FileStatus::Skipped;
-        out.reason = Some("duplicate of another file in this run".into());
-        return Ok(out);
-    }
-    let Some((ext, content_type)) = sniff_format(&bytes) else {
+    let Some((ext, content_type)) = sniff_format(bytes) else {
         return Ok(out_failed(
             out,
             format!("{origin}: not a supported image (JPEG, PNG, WebP, BMP, GIF, TIFF)"),
@@ -192,15 +289,22 @@ pub async fn ingest_file(
         person_id: Some(person.person_id.clone()),
         faces: 0,
         updated_at: now_epoch(),
+        claim: Some(in_flight.writer.claim()),
     };
-    with_retry(RETRY_ATTEMPTS, || backend.table.put_image(&record)).await?;
+    if let Some(reason) = claim(backend, &record, in_flight).await? {
+        out.status = FileStatus::Skipped;
+        out.reason = Some(reason);
+        return Ok(out);
+    }
+    in_flight.writer.keep_alive(backend);
+    let owner = in_flight.owner();
     let meta = ObjectMeta {
         content_type: content_type.into(),
         image_hash: hash.clone(),
         person_name: person.name.clone(),
     };
-    if let Err(e) = with_retry(RETRY_ATTEMPTS, || backend.images.put(&key, &bytes, &meta)).await {
-        return fail_and_forget(backend, &record, out, e, false).await;
+    if let Err(e) = with_retry(RETRY_ATTEMPTS, || backend.images.put(&key, bytes, &meta)).await {
+        return fail_and_forget(backend, &record, out, e, false, owner).await;
     }
     let req = IndexRequest {
         external_id: person.person_id.clone(),
@@ -208,7 +312,7 @@ pub async fn ingest_file(
         quality: opts.quality,
     };
     let input = ImageInput {
-        bytes: &bytes,
+        bytes,
         key: &key,
         origin: &origin,
     };
@@ -218,7 +322,7 @@ pub async fn ingest_file(
     .await
     {
         Ok(o) => o,
-        Err(e) => return fail_and_forget(backend, &record, out, e, true).await,
+        Err(e) => return fail_and_forget(backend, &record, out, e, true, owner).await,
     };
     out.unindexed = indexed.unindexed.clone();
     let face_ids: Vec<String> = indexed.indexed.iter().map(|f| f.face_id.clone()).collect();
@@ -245,7 +349,11 @@ pub async fn ingest_file(
             ImageStatus::NoFace
         };
         record.updated_at = now_epoch();
-        with_retry(RETRY_ATTEMPTS, || backend.table.put_image(&record)).await?;
+        if let Err(e) =
+            with_retry(RETRY_ATTEMPTS, || backend.table.commit_image(&record, &[])).await
+        {
+            return fail_and_forget(backend, &record, out, e, false, owner).await;
+        }
         out.status = if ambiguous {
             FileStatus::MultipleFaces
         } else {
@@ -294,7 +402,11 @@ pub async fn ingest_file(
     {
         // Roll back so nothing is orphaned.
         let _ = backend.collection.delete_faces(&face_ids).await;
-        return fail_and_forget(backend, &record, out, e, true).await;
+        if matches!(e, BackendError::Conflict(_)) && !still_held(backend, &record, owner).await {
+            // Taken over (or deleted) meanwhile: the object and record are someone else's now.
+            return Ok(out_failed(out, e.to_string()));
+        }
+        return fail_and_forget(backend, &record, out, e, true, owner).await;
     }
     out.face_ids = face_ids;
     Ok(out)
@@ -306,105 +418,22 @@ fn out_failed(mut out: FileOutcome, reason: String) -> FileOutcome {
     out
 }
 
-/// Undo a started image (object and pending record) and turn the error into an outcome,
-/// or return it when it is fatal for the run.
+/// Undo a started image (object and pending record, which this run holds) and turn the error
+/// into an outcome, or return it when it is fatal for the run.
 async fn fail_and_forget(
     backend: &Backend,
     record: &ImageRecord,
     out: FileOutcome,
     err: BackendError,
     stored: bool,
+    owner: &str,
 ) -> Result<FileOutcome, ServiceError> {
     if stored {
         let _ = backend.images.delete(&record.image_key).await;
     }
-    let _ = backend.table.delete_image(&record.image_hash).await;
+    let _ = backend.table.release_image(&record.image_hash, owner).await;
     if is_fatal(&err) {
         return Err(err.into());
     }
     Ok(out_failed(out, err.to_string()))
-}
-
-/// What crash recovery cleaned up.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct RecoveryReport {
-    pub pending_images: usize,
-    pub orphan_faces_deleted: usize,
-    pub objects_deleted: usize,
-}
-
-/// Clean up after an interrupted run: for every `pending` image, delete collection faces of its
-/// person that have no record, its stored object (if no record uses it) and the pending record.
-pub async fn recover(
-    backend: &Backend,
-    progress: &dyn Progress,
-) -> Result<RecoveryReport, ServiceError> {
-    let pending = with_retry(RETRY_ATTEMPTS, || {
-        backend.table.images(Some(ImageStatus::Pending))
-    })
-    .await?;
-    let mut report = RecoveryReport::default();
-    if pending.is_empty() {
-        return Ok(report);
-    }
-    progress.event(ProgressEvent::Note(format!(
-        "recovering {} image(s) left pending by an interrupted run",
-        pending.len()
-    )));
-    let persons: HashSet<&str> = pending
-        .iter()
-        .filter_map(|p| p.person_id.as_deref())
-        .collect();
-    let listed = with_retry(RETRY_ATTEMPTS, || backend.collection.list_faces()).await?;
-    let candidates: Vec<String> = listed
-        .into_iter()
-        .filter(|f| {
-            f.external_id
-                .as_deref()
-                .is_some_and(|e| persons.contains(e))
-        })
-        .map(|f| f.face_id)
-        .collect();
-    if !candidates.is_empty() {
-        let known: HashSet<String> =
-            with_retry(RETRY_ATTEMPTS, || backend.table.faces(&candidates))
-                .await?
-                .into_iter()
-                .map(|r| r.face_id)
-                .collect();
-        let orphans: Vec<String> = candidates
-            .into_iter()
-            .filter(|id| !known.contains(id))
-            .collect();
-        if !orphans.is_empty() {
-            let deleted =
-                with_retry(RETRY_ATTEMPTS, || backend.collection.delete_faces(&orphans)).await?;
-            report.orphan_faces_deleted = deleted.len();
-        }
-    }
-    for image in &pending {
-        if recover_image(backend, image).await? {
-            report.objects_deleted += 1;
-        }
-        report.pending_images += 1;
-    }
-    Ok(report)
-}
-
-/// Remove one pending image's object and record; returns whether an object was deleted.
-async fn recover_image(backend: &Backend, image: &ImageRecord) -> Result<bool, ServiceError> {
-    let used = !with_retry(RETRY_ATTEMPTS, || {
-        backend.table.faces_of_image(&image.image_hash)
-    })
-    .await?
-    .is_empty();
-    let mut deleted = false;
-    if !used {
-        deleted = with_retry(RETRY_ATTEMPTS, || backend.images.delete(&image.image_key)).await?;
-    }
-    with_retry(RETRY_ATTEMPTS, || {
-        backend.table.delete_image(&image.image_hash)
-    })
-    .await?;
-    Ok(deleted)
 }

@@ -1,12 +1,14 @@
 //! Use cases: one module per command family, sharing the helpers below.
 
 pub mod bulk_import;
+pub mod claims;
 pub mod delete;
 pub mod doctor;
 pub mod enroll;
 pub mod ingest;
 pub mod inventory;
 pub mod provision;
+pub mod recovery;
 pub mod search;
 pub mod verify;
 
@@ -28,6 +30,14 @@ pub fn read_image_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ServiceEr
             path.display()
         )));
     }
+    if !meta.is_file() {
+        // Opening a FIFO would block until a writer comes; devices and sockets are no photos.
+        return Err(ServiceError::InvalidInput(format!(
+            "{}: not a regular file ({})",
+            path.display(),
+            special_kind(&meta.file_type())
+        )));
+    }
     if meta.len() > max_bytes {
         return Err(ServiceError::Backend(BackendError::InvalidImage {
             origin: path.display().to_string(),
@@ -46,6 +56,30 @@ pub fn read_image_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ServiceEr
         }));
     }
     Ok(bytes)
+}
+
+/// What kind of special file this is, for messages.
+pub fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
 }
 
 /// SHA-256 of the bytes, lowercase hex.

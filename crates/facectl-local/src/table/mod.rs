@@ -1,11 +1,14 @@
 //! The person table port over SQLite: persons, face records and image records in
 //! `facectl.db` (tables `persons`, `face_records`, `images`).
 
+mod claims;
 mod sql;
 
 use crate::db::Db;
 use async_trait::async_trait;
-use facectl_core::model::{FaceRecord, ImageRecord, ImageStatus, PersonInfo, ResourceStatus};
+use facectl_core::model::{
+    FaceRecord, ImageClaim, ImageRecord, ImageStatus, PersonInfo, ResourceStatus,
+};
 use facectl_core::ports::{BackendResult, PersonTable};
 use std::sync::Arc;
 
@@ -46,6 +49,37 @@ impl PersonTable for LocalTable {
     async fn put_image(&self, image: &ImageRecord) -> BackendResult<()> {
         let image = image.clone();
         self.db.call(move |c| sql::put_image(c, &image)).await
+    }
+
+    async fn claim_image(&self, image: &ImageRecord) -> BackendResult<Option<ImageRecord>> {
+        let image = image.clone();
+        self.db.call(move |c| claims::claim_image(c, &image)).await
+    }
+
+    async fn take_over_image(
+        &self,
+        image_hash: &str,
+        from: &str,
+        claim: &ImageClaim,
+    ) -> BackendResult<bool> {
+        let (hash, from, claim) = (image_hash.to_string(), from.to_string(), claim.clone());
+        self.db
+            .call(move |c| claims::take_over_image(c, &hash, &from, &claim))
+            .await
+    }
+
+    async fn renew_claims(&self, owner: &str, lease_until: i64) -> BackendResult<usize> {
+        let owner = owner.to_string();
+        self.db
+            .call(move |c| claims::renew_claims(c, &owner, lease_until))
+            .await
+    }
+
+    async fn release_image(&self, image_hash: &str, owner: &str) -> BackendResult<bool> {
+        let (hash, owner) = (image_hash.to_string(), owner.to_string());
+        self.db
+            .call(move |c| claims::release_image(c, &hash, &owner))
+            .await
     }
 
     async fn image(&self, image_hash: &str) -> BackendResult<Option<ImageRecord>> {

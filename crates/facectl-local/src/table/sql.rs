@@ -3,7 +3,7 @@
 
 use crate::error::{LocalError, LocalResult};
 use facectl_core::model::{
-    now_epoch, BoundingBox, FaceRecord, ImageRecord, ImageStatus, PersonInfo,
+    now_epoch, BoundingBox, FaceRecord, ImageClaim, ImageRecord, ImageStatus, PersonInfo,
 };
 use facectl_core::BackendError;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
@@ -19,8 +19,8 @@ const FACE_SELECT: &str = "SELECT f.face_id, f.image_key, f.image_hash, f.bbox_x
 
 const FACE_ORDER: &str = "ORDER BY f.created_at, f.face_id";
 
-const IMAGE_SELECT: &str =
-    "SELECT image_hash, image_key, source, status, person_id, faces, updated_at FROM images";
+pub(crate) const IMAGE_SELECT: &str = "SELECT image_hash, image_key, source, status, person_id,
+        faces, updated_at, owner, lease_until FROM images";
 
 /// The key persons are looked up by name with: case-insensitive (Unicode lowercase).
 pub(crate) fn name_fold(name: &str) -> String {
@@ -178,14 +178,25 @@ fn upsert_person(conn: &Connection, p: &PersonInfo, now: i64) -> LocalResult<()>
     Ok(())
 }
 
+/// The claim columns stored for a record: only `pending` records keep their claim.
+pub(crate) fn claim_columns(i: &ImageRecord) -> (Option<&str>, i64) {
+    match (&i.claim, i.status) {
+        (Some(c), ImageStatus::Pending) => (Some(c.owner.as_str()), c.lease_until),
+        _ => (None, 0),
+    }
+}
+
 fn upsert_image(conn: &Connection, i: &ImageRecord) -> LocalResult<()> {
+    let (owner, lease_until) = claim_columns(i);
     conn.execute(
-        "INSERT INTO images (image_hash, image_key, source, status, person_id, faces, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO images (image_hash, image_key, source, status, person_id, faces, updated_at,
+             owner, lease_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (image_hash) DO UPDATE SET image_key = excluded.image_key,
              source = excluded.source, status = excluded.status,
              person_id = excluded.person_id, faces = excluded.faces,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, owner = excluded.owner,
+             lease_until = excluded.lease_until",
         params![
             i.image_hash,
             i.image_key,
@@ -193,20 +204,24 @@ fn upsert_image(conn: &Connection, i: &ImageRecord) -> LocalResult<()> {
             i.status.as_str(),
             i.person_id,
             i.faces,
-            i.updated_at
+            i.updated_at,
+            owner,
+            lease_until
         ],
     )?;
     Ok(())
 }
 
-/// Persons, face records and the image record in one transaction; a face id already recorded
-/// fails the whole commit with a conflict.
+/// Persons, face records and the image record in one transaction; a face id already recorded,
+/// or an image no longer pending and held by `image.claim`'s owner, fails the whole commit
+/// with a conflict.
 pub(crate) fn commit_image(
     conn: &mut Connection,
     image: &ImageRecord,
     faces: &[FaceRecord],
 ) -> LocalResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    super::claims::check_held(&tx, image)?;
     let now = now_epoch();
     let mut persons: BTreeMap<&str, &PersonInfo> = BTreeMap::new();
     for f in faces {
@@ -245,7 +260,11 @@ pub(crate) fn commit_image(
             ])?;
         }
     }
-    upsert_image(&tx, image)?;
+    let done = ImageRecord {
+        claim: None,
+        ..image.clone()
+    };
+    upsert_image(&tx, &done)?;
     tx.commit()?;
     Ok(())
 }
@@ -254,7 +273,9 @@ pub(crate) fn put_image(conn: &Connection, image: &ImageRecord) -> LocalResult<(
     upsert_image(conn, image)
 }
 
-fn image_from_row(r: &Row<'_>) -> rusqlite::Result<(ImageRecord, String, i64)> {
+pub(crate) fn image_from_row(r: &Row<'_>) -> rusqlite::Result<(ImageRecord, String, i64)> {
+    let owner: Option<String> = r.get(7)?;
+    let lease_until: i64 = r.get(8)?;
     Ok((
         ImageRecord {
             image_hash: r.get(0)?,
@@ -264,13 +285,14 @@ fn image_from_row(r: &Row<'_>) -> rusqlite::Result<(ImageRecord, String, i64)> {
             person_id: r.get(4)?,
             faces: 0,
             updated_at: r.get(6)?,
+            claim: owner.map(|owner| ImageClaim { owner, lease_until }),
         },
         r.get(3)?,
         r.get(5)?,
     ))
 }
 
-fn finish_image(
+pub(crate) fn finish_image(
     (mut image, status, faces): (ImageRecord, String, i64),
 ) -> LocalResult<ImageRecord> {
     image.status = ImageStatus::parse(&status).ok_or_else(|| {
@@ -282,6 +304,9 @@ fn finish_image(
     image.faces = u32::try_from(faces).map_err(|_| {
         LocalError::Corrupt(format!("image {} has {faces} faces", image.image_hash))
     })?;
+    if image.status != ImageStatus::Pending {
+        image.claim = None;
+    }
     Ok(image)
 }
 
