@@ -240,15 +240,16 @@ pub struct BulkImportArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Photo to search.
-    pub image: PathBuf,
+    /// Photos to search, or folders of photos (walked like bulk-import); one result per photo.
+    #[arg(required = true, num_args = 1..)]
+    pub images: Vec<PathBuf>,
     /// Search only the largest face.
     #[arg(long)]
     pub largest: bool,
-    /// Minimum similarity 0-100 (default 80).
+    /// Minimum similarity 0-100 (default 80: a confident match; see the README, "Similarity").
     #[arg(long)]
     pub threshold: Option<f32>,
-    /// Matches per face.
+    /// Persons per face (each with their best face), best first.
     #[arg(long, default_value_t = 5)]
     pub max_matches: u32,
 }

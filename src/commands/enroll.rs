@@ -27,6 +27,15 @@ pub async fn run(args: EnrollArgs, settings: &Settings, printer: &Printer) -> Re
     };
     let progress = printer.progress();
     let report = enroll(&backend, &target, &args.images, &opts, &progress).await?;
+    for d in &report.likely_duplicates {
+        printer.note(&format!(
+            "warning: {}: this face already matches {} ({}) at similarity {:.1}: the same person enrolled twice, or the wrong photo?",
+            d.path.display(),
+            d.other.name,
+            d.other.person_id,
+            d.similarity
+        ));
+    }
     match printer.output {
         OutputFormat::Table => {
             printer.line(&format!(

@@ -2,7 +2,8 @@
 
 use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions, RecoveryReport};
 use crate::error::ServiceError;
-use crate::model::PersonInfo;
+use super::search::{search, SearchOptions, DEFAULT_THRESHOLD};
+use crate::model::{FaceSelect, PersonInfo};
 use crate::naming::{is_valid_person_id, person_id_for};
 use crate::ports::Backend;
 use crate::progress::{Progress, ProgressEvent};
@@ -27,6 +28,19 @@ pub struct EnrollReport {
     pub faces_indexed: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoveryReport>,
+    /// Photos whose face already matches a *different* enrolled person confidently (at the
+    /// default threshold): likely the same person enrolled twice, or the wrong photo.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub likely_duplicates: Vec<LikelyDuplicate>,
+}
+
+/// A photo being enrolled for one person that confidently matches another.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LikelyDuplicate {
+    pub path: PathBuf,
+    pub other: PersonInfo,
+    pub similarity: f32,
+    pub face_id: String,
 }
 
 impl EnrollReport {
@@ -123,7 +137,17 @@ pub async fn enroll(
     });
     let in_flight = InFlight::default();
     let mut outcomes = Vec::with_capacity(files.len());
+    let mut likely_duplicates = Vec::new();
     for path in files {
+        if let Some(dup) = other_person(backend, path, &person).await {
+            tracing::debug!(
+                file = %path.display(),
+                other = %dup.other.name,
+                similarity = dup.similarity,
+                "this face already matches another enrolled person"
+            );
+            likely_duplicates.push(dup);
+        }
         let outcome = ingest::ingest_file(backend, path, &person, opts, &in_flight).await?;
         progress.event(ProgressEvent::ItemDone {
             item: path.display().to_string(),
@@ -138,5 +162,34 @@ pub async fn enroll(
         person,
         files: outcomes,
         recovery: (recovery.pending_images > 0).then_some(recovery),
+        likely_duplicates,
+    })
+}
+
+/// The best person for the photo's largest face at the default threshold, when that is not
+/// `person`. Advisory: a photo that cannot be searched is left to the ingest to report.
+async fn other_person(
+    backend: &Backend,
+    path: &std::path::Path,
+    person: &PersonInfo,
+) -> Option<LikelyDuplicate> {
+    let opts = SearchOptions {
+        select: FaceSelect::Largest,
+        threshold: DEFAULT_THRESHOLD,
+        max_matches: 2,
+    };
+    let report = search(backend, path, &opts).await.ok()?;
+    let face = report.faces.into_iter().next()?;
+    // Only when the best person is somebody else: more photos of the same person often match
+    // lookalikes below them too.
+    let m = face.matches.into_iter().next()?;
+    if m.person.as_ref()?.person_id == person.person_id {
+        return None;
+    }
+    Some(LikelyDuplicate {
+        path: path.to_path_buf(),
+        other: m.person?,
+        similarity: m.similarity,
+        face_id: m.face_id,
     })
 }

@@ -18,6 +18,8 @@ use facectl_engine::{Engine, EngineConfig, ModelPaths, MODEL_DIR_ENV};
 
 #[path = "eval/bench.rs"]
 mod bench;
+#[path = "eval/embed.rs"]
+mod embed;
 #[path = "eval/facecheck.rs"]
 mod facecheck;
 #[path = "eval/lfw.rs"]
@@ -193,6 +195,7 @@ fn main() -> ExitCode {
         "detect" => detect_cmd(&args),
         "facecheck-train" => facecheck::train(&args),
         "tilt" => tilt::run(&args),
+        "embed" => embed::run(&args),
         "-h" | "--help" | "help" => {
             println!("{}", include_str!("eval_usage.txt"));
             Ok(())
