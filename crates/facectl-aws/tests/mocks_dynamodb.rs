@@ -175,7 +175,11 @@ async fn commit_puts_faces_conditionally_and_maps_duplicates_to_conflict() {
                         && p.item().get("FaceId") == Some(&s("f1"))
                 })
                 && items[1].put().is_some_and(|p| {
-                    p.condition_expression().is_none()
+                    // The image is marked indexed only while this writer still holds it.
+                    p.condition_expression() == Some("#st = :pending AND #ow = :owner")
+                        && p.expression_attribute_values()
+                            .and_then(|v| v.get(":owner"))
+                            == Some(&s("test-host/1/mock"))
                         && p.item().get("FaceId") == Some(&s("image#abc"))
                 })
         })
