@@ -420,7 +420,7 @@ async fn doctor_finds_and_fixes_injected_orphans() {
     let report = doctor::doctor(&backend, false).await.expect("doctor");
     assert_eq!(report.orphan_faces, [orphan_face]);
     assert_eq!(report.dangling_records, ["dangling-1"]);
-    assert_eq!(report.orphan_objects, [orphan_key.clone()]);
+    assert_eq!(report.orphan_objects, std::slice::from_ref(&orphan_key));
     assert_eq!(
         report.foreign_objects,
         ["zz/tutorial.png"],

@@ -169,10 +169,7 @@ fn error_rates(mated: &[Outcome], strangers: &[Outcome], t: f32) -> (f64, f64) {
         .iter()
         .filter(|o| matches!(o, Some((true, s)) if *s >= t))
         .count();
-    (
-        rate(fp, strangers.len()),
-        100.0 - rate(found, mated.len()),
-    )
+    (rate(fp, strangers.len()), 100.0 - rate(found, mated.len()))
 }
 
 /// The threshold (0.1 steps) where FPIR and FNIR are closest, with both rates.
@@ -221,14 +218,18 @@ async fn main() -> Result<(), Error> {
     let mut strangers: Vec<(String, PathBuf)> = Vec::new();
     let mut stranger_people = 0usize;
     for person in sorted_entries(&args.lfw) {
-        let Some(name) = person.file_name().and_then(|n| n.to_str()).map(String::from) else {
+        let Some(name) = person
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(String::from)
+        else {
             continue;
         };
         let mut photos = sorted_entries(&person);
         if photos.is_empty() {
             continue;
         }
-        if hash(&name)[0] % args.strangers_every.max(1) == 0 {
+        if hash(&name)[0].is_multiple_of(args.strangers_every.max(1)) {
             stranger_people += 1;
             strangers.extend(photos.into_iter().map(|p| (String::new(), p)));
             continue;
@@ -241,7 +242,10 @@ async fn main() -> Result<(), Error> {
         units.push(Unit { name, photos });
     }
     if let Some(dir) = &args.distractors {
-        let engine = Engine::load(&ModelPaths::find_in_dir(&model_dir), EngineConfig::default())?;
+        let engine = Engine::load(
+            &ModelPaths::find_in_dir(&model_dir),
+            EngineConfig::default(),
+        )?;
         let found = crop_distractors(&engine, dir, &work.path().join("distractors"))?;
         eprintln!("{} distractor faces from {}", found.len(), dir.display());
         units.extend(found);
@@ -294,8 +298,7 @@ async fn main() -> Result<(), Error> {
             ingest: ingest.clone(),
             limit: None,
         };
-        let report =
-            bulk_import(&backend, &folder, &opts, &NoProgress, &CancelFlag::new()).await?;
+        let report = bulk_import(&backend, &folder, &opts, &NoProgress, &CancelFlag::new()).await?;
         faces += report.faces_indexed;
         let stage_mated: Vec<(String, PathBuf)> = mated
             .iter()
@@ -314,7 +317,9 @@ async fn main() -> Result<(), Error> {
             s.len()
         );
         println!();
-        println!("| threshold | FPIR (stranger named) | FNIR (enrolled person missed or misnamed) |");
+        println!(
+            "| threshold | FPIR (stranger named) | FNIR (enrolled person missed or misnamed) |"
+        );
         println!("|---|---|---|");
         for t in THRESHOLDS {
             let (fp, fn_) = error_rates(&m, &s, t);

@@ -1,8 +1,8 @@
 //! `enroll`: index faces of one person from a few photos.
 
 use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions, RecoveryReport};
-use crate::error::ServiceError;
 use super::search::{search, SearchOptions, DEFAULT_THRESHOLD};
+use crate::error::ServiceError;
 use crate::model::{FaceSelect, PersonInfo};
 use crate::naming::{is_valid_person_id, person_id_for};
 use crate::ports::Backend;

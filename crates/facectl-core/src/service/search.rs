@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Default minimum similarity (0-100), as Rekognition's FaceMatchThreshold. On facectl's scale
-/// a stranger reaches it about once in 200,000 comparisons (see the README, "Similarity").
+/// Default minimum similarity (0-100), as Rekognition's FaceMatchThreshold (the 1:1 optimum of
+/// LFW pairs; for galleries of thousands see the README, "Open-set identification").
 pub const DEFAULT_THRESHOLD: f32 = 80.0;
 
 /// A second person within this many similarity points of the best is reported as the

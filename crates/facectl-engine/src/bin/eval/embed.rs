@@ -39,7 +39,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 };
                 let mut w = sink.lock().unwrap_or_else(|e| e.into_inner());
                 let _ = writeln!(w, "{line}");
-                if i % 500 == 0 {
+                if i.is_multiple_of(500) {
                     eprintln!("  {i} / {}", files.len());
                 }
             });
