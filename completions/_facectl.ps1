@@ -177,8 +177,8 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             break
         }
         'facectl;search' {
-            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Minimum similarity 0-100 (default 80)')
-            [CompletionResult]::new('--max-matches', '--max-matches', [CompletionResultType]::ParameterName, 'Matches per face')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Minimum similarity 0-100 (default 80: a confident match; see the README, "Similarity")')
+            [CompletionResult]::new('--max-matches', '--max-matches', [CompletionResultType]::ParameterName, 'Persons per face (each with their best face), best first')
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
             [CompletionResult]::new('--model-dir', '--model-dir', [CompletionResultType]::ParameterName, 'Folder with the ONNX face models')

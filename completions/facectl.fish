@@ -177,8 +177,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s v -l ver
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c facectl -n "__fish_facectl_using_subcommand search" -l threshold -d 'Minimum similarity 0-100 (default 80)' -r
-complete -c facectl -n "__fish_facectl_using_subcommand search" -l max-matches -d 'Matches per face' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l threshold -d 'Minimum similarity 0-100 (default 80: a confident match; see the README, "Similarity")' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l max-matches -d 'Persons per face (each with their best face), best first' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F

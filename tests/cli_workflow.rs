@@ -94,7 +94,7 @@ fn full_workflow_on_the_local_backend() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with(
-            "face,box,rank,name,person_id,similarity,face_id,image_key\n",
+            "image,face,box,rank,name,person_id,similarity,face_id,image_key,error\n",
         ))
         .stdout(
             predicate::str::contains(",Joe_Biden,").or(predicate::str::contains(",Barack_Obama,")),
