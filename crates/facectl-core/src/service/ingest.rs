@@ -157,6 +157,13 @@ async fn claim(
 ) -> Result<Option<String>, ServiceError> {
     let hash = &record.image_hash;
     let me = in_flight.owner();
+    // The first file of this run with this content reserves it before any database call, so
+    // a second copy can never mistake the first copy's fresh claim for its own.
+    if !in_flight.note(hash) {
+        return Ok(Some(
+            "duplicate of another file in this run (same content)".into(),
+        ));
+    }
     for _ in 0..4 {
         let existing =
             match with_retry(RETRY_ATTEMPTS, || backend.table.claim_image(record)).await? {
@@ -175,13 +182,9 @@ async fn claim(
         }
         let holder = existing.claim.as_ref().map(|c| c.owner.as_str());
         if holder == Some(me) {
-            if in_flight.note(hash) {
-                // Our own claim, written by a call whose answer was lost and retried.
-                return Ok(None);
-            }
-            return Ok(Some(
-                "duplicate of another file in this run (same content)".into(),
-            ));
+            // Our own claim, written by a call whose answer was lost and retried (copies of
+            // this content in the run were turned away above).
+            return Ok(None);
         }
         if !is_abandoned(existing.claim.as_ref(), now_epoch()) {
             return Ok(Some(format!(
