@@ -129,17 +129,25 @@ impl Drop for Child {
     }
 }
 
-/// moto_server from the venv of `scripts/moto.sh install` (installed when missing), on a free port.
-fn start_moto() -> (Child, String) {
-    use std::net::{TcpListener, TcpStream};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = std::env::var_os("FACECTL_MOTO_VENV")
+/// The venv of `scripts/moto.sh install` (boto3 and moto_server).
+fn moto_venv() -> std::path::PathBuf {
+    std::env::var_os("FACECTL_MOTO_VENV")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
             std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
                 .join(".cache/facectl-moto-venv")
-        });
-    let server = venv.join("bin/moto_server");
+        })
+}
+
+fn moto_python() -> std::path::PathBuf {
+    moto_venv().join("bin/python")
+}
+
+/// moto_server from the venv of `scripts/moto.sh install` (installed when missing), on a free port.
+fn start_moto() -> (Child, String) {
+    use std::net::{TcpListener, TcpStream};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let server = moto_venv().join("bin/moto_server");
     if !server.exists() {
         let ok = std::process::Command::new(root.join("scripts/moto.sh"))
             .arg("install")
@@ -198,38 +206,42 @@ fn start_serve(s: &Sandbox, moto: &str) -> (Child, String) {
     (child, line.trim().to_string())
 }
 
+/// facectl on the aws backend against moto and `facectl serve` (credentials are the caller's).
+fn aws_command(s: &Sandbox, moto: &str, rekognition: &str, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = s.cmd();
+    cmd.args(["--backend", "aws", "--endpoint-url", moto])
+        .args(["--rekognition-endpoint-url", rekognition])
+        .args(["--force-path-style", "--region", "eu-west-1"])
+        .args(extra);
+    cmd
+}
+
+/// Runs `cmd args --output json` with test credentials, asserts the exit code, parses stdout.
+fn aws_json(mut cmd: assert_cmd::Command, args: &[&str], code: i32) -> serde_json::Value {
+    let out = cmd
+        .args(args)
+        .args(["--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .expect("run facectl");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "facectl {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
+}
+
 #[test]
 fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
     let s = Sandbox::new();
     let (_moto, moto) = start_moto();
     let (_serve, rekognition) = start_serve(&s, &moto);
-    // facectl on the aws backend against this stack; credentials are the caller's to add.
-    let aws_cmd = || {
-        let mut cmd = s.cmd();
-        cmd.args(["--backend", "aws", "--endpoint-url", &moto])
-            .args(["--rekognition-endpoint-url", &rekognition])
-            .args(["--force-path-style", "--region", "eu-west-1"])
-            .env("FACECTL_AWS_BUCKET", "cli-faces");
-        cmd
-    };
-    let aws = |args: &[&str], code: i32| -> serde_json::Value {
-        let out = aws_cmd()
-            .args(args)
-            .args(["--output", "json"])
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .output()
-            .expect("run facectl");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "facectl {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
-    };
+    let aws_cmd = || aws_command(&s, &moto, &rekognition, &["--bucket", "cli-faces"]);
+    let aws = |args: &[&str], code: i32| aws_json(aws_cmd(), args, code);
     let ex = |n: &str| common::example(n).to_string_lossy().to_string();
 
     // Before provisioning: one clear line pointing at `facectl provision`, exit 2.
@@ -298,4 +310,103 @@ fn aws_backend_end_to_end_through_the_cli_on_moto_and_facectl_serve() {
         0,
         "{doctor:#}"
     );
+}
+
+/// A deployment the Rekognition tutorial's own scripts made (tests/tutorial/seed.py: photos under
+/// `index/` with `FullName` metadata, a table of `{RekognitionId, FullName}`), operated by facectl
+/// with the tutorial's layout: doctor keeps the tutorial's photos, `list persons` counts them,
+/// and deleting a person deletes their photos too.
+#[test]
+fn tutorial_deployment_delete_doctor_and_list_on_moto() {
+    let s = Sandbox::new();
+    let (_moto, moto) = start_moto();
+    let (_serve, rekognition) = start_serve(&s, &moto);
+    let lfw = common::shared_data().join("lfw-dev/images");
+    let photo = |who: &str, n: usize| {
+        let p = lfw.join(who).join(format!("{who}_{n:04}.jpg"));
+        format!("{}={}", p.display(), who.replace('_', " "))
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeded = std::process::Command::new(moto_python())
+        .arg(root.join("tests/tutorial/seed.py"))
+        .args([
+            &moto,
+            &moto,
+            &rekognition,
+            "tutorial",
+            "family_table",
+            "family_collection",
+        ])
+        .args([
+            photo("Tony_Blair", 18),
+            photo("Tony_Blair", 32),
+            photo("Colin_Powell", 40),
+        ])
+        .output()
+        .expect("run seed.py");
+    assert!(
+        seeded.status.success(),
+        "seed.py: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let layout = [
+        "--bucket",
+        "tutorial",
+        "--prefix",
+        "index/",
+        "--table",
+        "family_table",
+        "--collection",
+        "family_collection",
+        "--hash-key",
+        "RekognitionId",
+        "--name-attr",
+        "FullName",
+    ];
+    let aws = |args: &[&str], code: i32| {
+        aws_json(aws_command(&s, &moto, &rekognition, &layout), args, code)
+    };
+
+    let persons = aws(&["list", "persons"], 0);
+    let blair = persons
+        .as_array()
+        .and_then(|v| v.iter().find(|p| p["name"] == "Tony Blair"))
+        .unwrap_or_else(|| panic!("{persons:#}"));
+    assert_eq!(
+        (&blair["faces"], &blair["images"]),
+        (&2.into(), &2.into()),
+        "{persons:#}"
+    );
+
+    // The tutorial's photos are not facectl's: reported, never orphans, never deleted.
+    let doctor = aws(&["doctor", "--fix"], 0);
+    assert_eq!(
+        doctor["orphan_objects"],
+        serde_json::json!([]),
+        "{doctor:#}"
+    );
+    let foreign = doctor["foreign_objects"].as_array().map_or(0, Vec::len);
+    assert_eq!(foreign, 3, "{doctor:#}");
+
+    let done = aws(&["delete", "--person", "Tony Blair", "--yes"], 0);
+    assert_eq!(done["faces_deleted_from_collection"], 2, "{done:#}");
+    assert_eq!(done["objects_deleted"], 2, "{done:#}");
+    assert_eq!(
+        done["foreign_objects"],
+        serde_json::json!(["Tony_Blair_0018.jpg", "Tony_Blair_0032.jpg"]),
+        "{done:#}"
+    );
+    assert_eq!(done["images"], serde_json::json!([]), "{done:#}");
+    let doctor = aws(&["doctor"], 0);
+    assert_eq!(
+        doctor["foreign_objects"],
+        serde_json::json!(["Colin_Powell_0040.jpg"]),
+        "{doctor:#}"
+    );
+    let persons = aws(&["list", "persons"], 0);
+    let names: Vec<&str> = persons
+        .as_array()
+        .map(|v| v.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["Colin Powell"], "{persons:#}");
 }

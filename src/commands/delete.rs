@@ -38,13 +38,13 @@ pub async fn run(args: DeleteArgs, settings: &Settings, printer: &Printer) -> Re
             bail!(
                 "refusing to delete {} face(s) and {} image(s) without --yes (not on a terminal)",
                 plan.face_ids.len(),
-                plan.images.len()
+                plan.images.len() + plan.foreign_objects.len()
             );
         }
         eprint!(
             "Delete {} face(s) and {} image(s) of {}? [y/N] ",
             plan.face_ids.len(),
-            plan.images.len(),
+            plan.images.len() + plan.foreign_objects.len(),
             if plan.persons.is_empty() {
                 "unknown persons".to_string()
             } else {
@@ -72,6 +72,10 @@ fn render(printer: &Printer, r: &DeleteReport) -> Result<()> {
             t.add_row(vec!["persons".to_string(), r.persons.join(", ")]);
             t.add_row(vec!["faces".to_string(), r.face_ids.join("\n")]);
             t.add_row(vec!["images".to_string(), r.images.join("\n")]);
+            if !r.foreign_objects.is_empty() {
+                let label = "photos uploaded by other tools";
+                t.add_row(vec![label.to_string(), r.foreign_objects.join("\n")]);
+            }
             printer.print_table(&t)?;
         }
         _ => printer.json(r)?,

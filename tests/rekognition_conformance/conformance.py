@@ -920,6 +920,37 @@ class FacesTest(Base):
             with self.subTest(op=fn.__name__, kw=sorted(kw)):
                 self.assertError("InvalidParameterException", fn, **kw)
 
+    def test_index_in_flight_never_lands_in_a_recreated_collection(self):
+        """IndexFaces that was working when its collection was deleted and created again under
+        the same id must not put its faces into the new collection."""
+        crowd = read(shared("wider-dev/images/49--Greeting/49_Greeting_peoplegreeting_49_302.jpg"))
+        cid = self.new_collection("recreate")
+        hit_window = 0
+        for _ in range(4):
+            result = {}
+
+            def work():
+                try:
+                    result["out"] = self.index(cid, crowd, "crowd")
+                except botocore.exceptions.ClientError as e:
+                    result["err"] = e.response["Error"]["Code"]
+
+            t = threading.Thread(target=work)
+            t.start()
+            time.sleep(0.05)
+            self.rek.delete_collection(CollectionId=cid)
+            self.rek.create_collection(CollectionId=cid)
+            t.join(120)
+            self.assertFalse(t.is_alive(), "IndexFaces did not return")
+            faces = self.rek.list_faces(CollectionId=cid)["Faces"]
+            self.assertEqual(faces, [], result)
+            if result.get("err") == "ResourceNotFoundException":
+                hit_window += 1
+            else:
+                self.assertIn("out", result, result)
+        # The delete landed while the engine worked at least once (else this test proves nothing).
+        self.assertGreater(hit_window, 0, "no IndexFaces was in flight during the delete")
+
     def test_delete_collection_with_faces(self):
         cid = unique("full")
         self.rek.create_collection(CollectionId=cid)
@@ -1313,6 +1344,50 @@ class SeedFlowTest(Base):
                     # Looking the FaceId up in the collection gives the same person.
                     looked = self.rek.list_faces(CollectionId=cid, FaceIds=[match["Face"]["FaceId"]])
                     self.assertEqual([f["ExternalImageId"] for f in looked["Faces"]], [person])
+
+    def test_strangers_get_no_name_at_the_default_threshold(self):
+        """The tutorial's client searches with Rekognition's default FaceMatchThreshold (80) and
+        prints the first match's name: a stranger must get none, on a small and a bigger gallery,
+        while the enrolled people are still found."""
+        root = shared("lfw-dev/images")
+        people = sorted(os.listdir(root))
+        # Strangers: every 7th lfw-dev person not among the enrolled (40 of them).
+        others = [p for p in people if p not in self.PEOPLE]
+        strangers = others[::7][:40]
+        distractors = [p for p in others if p not in strangers][:150]
+        cid = self.new_collection("strangers")
+
+        def enroll(person):
+            first = sorted(os.listdir(os.path.join(root, person)))[0]
+            self.index(cid, read(os.path.join(root, person, first)), person, MaxFaces=1)
+
+        def best(person, photo):
+            out = self.rek.search_faces_by_image(
+                CollectionId=cid, Image={"Bytes": read(os.path.join(root, person, photo))}, MaxFaces=1
+            )
+            return [(m["Face"]["ExternalImageId"], m["Similarity"]) for m in out["FaceMatches"]]
+
+        def named_strangers():
+            named = []
+            for person in strangers:
+                photo = sorted(os.listdir(os.path.join(root, person)))[0]
+                hit = best(person, photo)
+                if hit:
+                    named.append((person, hit))
+            return named
+
+        for person in self.PEOPLE:
+            enroll(person)
+        self.assertEqual(named_strangers(), [], "6-face gallery")
+        for person in distractors:
+            enroll(person)
+        self.assertEqual(named_strangers(), [], f"{6 + len(distractors)}-face gallery")
+        found = 0
+        for person in self.PEOPLE:
+            photo = sorted(os.listdir(os.path.join(root, person)))[1]
+            hit = best(person, photo)
+            found += bool(hit) and hit[0][0] == person
+        self.assertGreaterEqual(found, 5, "enrolled people found at the default threshold")
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ use facectl_core::BackendError;
 pub const META_PERSON_NAME: &str = "person-name";
 /// Metadata key holding the SHA-256 of the bytes.
 pub const META_CONTENT_SHA256: &str = "content-sha256";
+/// The person's name as the Rekognition tutorials' `putimages.py` stores it (`FullName`).
+pub const META_TUTORIAL_NAME: &str = "fullname";
 
 /// Images in `s3://bucket/prefix`.
 pub struct S3ImageStore {
@@ -265,6 +267,44 @@ impl ImageStore for S3ImageStore {
             .await
             .map_err(|e| BackendError::Unavailable(format!("reading {uri}: {e}")))?;
         Ok(body.into_bytes().to_vec())
+    }
+
+    async fn object_meta(&self, key: &str) -> BackendResult<Option<ObjectMeta>> {
+        let uri = self.uri(key);
+        let head = match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(self.object_key(key))
+            .send()
+            .await
+        {
+            Ok(h) => h,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => return Ok(None),
+            Err(e) => {
+                return match map_sdk_error(e, &Call::new("s3:GetObject", &uri)) {
+                    BackendError::NotFound(_) => Ok(None),
+                    other => Err(other),
+                }
+            }
+        };
+        let meta = head.metadata();
+        // S3 lower-cases user metadata keys: the tutorials' putimages.py writes `FullName`.
+        let get = |k: &str| {
+            meta.and_then(|m| {
+                m.iter()
+                    .find(|(mk, _)| mk.eq_ignore_ascii_case(k))
+                    .map(|(_, v)| v.clone())
+            })
+        };
+        Ok(Some(ObjectMeta {
+            content_type: head.content_type().unwrap_or_default().to_string(),
+            image_hash: get(META_CONTENT_SHA256).unwrap_or_default(),
+            person_name: get(META_PERSON_NAME)
+                .map(|v| decode_meta(&v))
+                .or_else(|| get(META_TUTORIAL_NAME))
+                .unwrap_or_default(),
+        }))
     }
 
     async fn exists(&self, key: &str) -> BackendResult<bool> {

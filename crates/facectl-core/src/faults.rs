@@ -150,6 +150,9 @@ impl ImageStore for Faulty<dyn ImageStore> {
     async fn exists(&self, key: &str) -> BackendResult<bool> {
         pass!(self, "images.exists", self.inner.exists(key))
     }
+    async fn object_meta(&self, key: &str) -> BackendResult<Option<ObjectMeta>> {
+        pass!(self, "images.object_meta", self.inner.object_meta(key))
+    }
     async fn delete(&self, key: &str) -> BackendResult<bool> {
         pass!(self, "images.delete", self.inner.delete(key))
     }

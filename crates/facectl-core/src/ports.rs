@@ -57,6 +57,10 @@ pub trait ImageStore: Send + Sync {
     async fn put(&self, key: &str, bytes: &[u8], meta: &ObjectMeta) -> BackendResult<()>;
     async fn get(&self, key: &str) -> BackendResult<Vec<u8>>;
     async fn exists(&self, key: &str) -> BackendResult<bool>;
+    /// What the store keeps about an object (content type, content hash, person name: facectl's
+    /// own metadata or, for photos other tools uploaded, the tutorials' `FullName`); `None` when
+    /// there is no such object.
+    async fn object_meta(&self, key: &str) -> BackendResult<Option<ObjectMeta>>;
     /// Returns whether something was deleted.
     async fn delete(&self, key: &str) -> BackendResult<bool>;
     async fn list_keys(&self) -> BackendResult<Vec<String>>;

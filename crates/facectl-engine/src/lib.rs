@@ -22,6 +22,7 @@ pub mod geometry;
 mod imgproc;
 mod matching;
 pub mod models;
+mod normal;
 pub mod onnx_fold;
 pub mod quality;
 pub mod recognizer;
@@ -39,8 +40,7 @@ pub use facecheck::{FaceCheck, FaceEvidence};
 pub use geometry::BoundingBox;
 pub use matching::{
     cosine, cosine_for_similarity, similarity, EmbeddingIndex, DEFAULT_MATCH_SIMILARITY,
-    FAR_1E4_SIMILARITY, IDENTIFICATION_SIMILARITY, LFW_BEST_COSINE, LFW_FAR_1E4_COSINE,
-    MATCH_COSINE,
+    FAR_1E4_SIMILARITY, LFW_BEST_COSINE, LFW_FAR_1E4_COSINE,
 };
 pub use models::{install, InstalledModels, ModelSource};
 pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};

@@ -38,7 +38,7 @@ use std::time::Instant;
 
 type Error = Box<dyn std::error::Error>;
 
-const THRESHOLDS: [f32; 9] = [40.0, 50.0, 60.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0];
+const THRESHOLDS: [f32; 10] = [40.0, 50.0, 60.0, 70.0, 75.0, 78.0, 80.0, 82.0, 85.0, 90.0];
 
 fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -223,6 +223,24 @@ impl ImageStore for FolderImageStore {
         .await
     }
 
+    /// A folder keeps no metadata beside the bytes: the content hash is the file name's
+    /// (facectl's layout), the person name is left empty.
+    async fn object_meta(&self, key: &str) -> BackendResult<Option<ObjectMeta>> {
+        if !self.exists(key).await? {
+            return Ok(None);
+        }
+        let stem = Path::new(key)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let hashed = stem.len() == 64 && stem.chars().all(|c| c.is_ascii_hexdigit());
+        Ok(Some(ObjectMeta {
+            content_type: String::new(),
+            image_hash: if hashed { stem } else { String::new() },
+            person_name: String::new(),
+        }))
+    }
+
     async fn exists(&self, key: &str) -> BackendResult<bool> {
         require_root(&self.root)?;
         let path = resolve(&self.root, key)?;

@@ -3,8 +3,14 @@
 //! Order: collection first (search stops returning the faces), then table records, then stored
 //! objects no record uses any more. An interruption leaves at worst records whose face is gone
 //! or unused objects, both of which `doctor --fix` repairs.
+//!
+//! Faces another tool indexed (the Rekognition tutorials' Lambda writes only the face id and the
+//! name) have no image record: their photos are found among the objects outside facectl's key
+//! layout by the person name in the object metadata (`FullName`, as the tutorials' `putimages.py`
+//! uploads them) and deleted with the person, so the tutorial's trigger cannot enrol them again.
 
 use super::claims::is_abandoned;
+use super::doctor::is_facectl_key;
 use super::sha256_hex;
 use super::verify::{find_person, PersonRef};
 use crate::error::ServiceError;
@@ -31,6 +37,10 @@ pub struct DeleteReport {
     pub persons: Vec<String>,
     pub face_ids: Vec<String>,
     pub images: Vec<String>,
+    /// Photos outside facectl's key layout that belong to the person (by the name in their
+    /// metadata): deleted with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_objects: Vec<String>,
     pub faces_deleted_from_collection: usize,
     pub records_deleted: usize,
     pub objects_deleted: usize,
@@ -38,8 +48,24 @@ pub struct DeleteReport {
 
 impl DeleteReport {
     pub fn is_empty(&self) -> bool {
-        self.face_ids.is_empty() && self.images.is_empty()
+        self.face_ids.is_empty() && self.images.is_empty() && self.foreign_objects.is_empty()
     }
+}
+
+/// Objects outside facectl's layout whose metadata names `name` (trimmed, any case).
+async fn foreign_objects_of(backend: &Backend, name: &str) -> Result<Vec<String>, ServiceError> {
+    let want = name.trim().to_lowercase();
+    let mut found = Vec::new();
+    for key in backend.images.list_keys().await? {
+        if is_facectl_key(&key) {
+            continue;
+        }
+        let meta = backend.images.object_meta(&key).await?;
+        if meta.is_some_and(|m| m.person_name.trim().to_lowercase() == want) {
+            found.push(key);
+        }
+    }
+    Ok(found)
 }
 
 /// The person id `who` names: found by id or name, else the id a name maps to (image records
@@ -75,12 +101,19 @@ async fn images_of_person(backend: &Backend, person_id: &str) -> Result<Vec<Stri
 /// Work out what `target` covers, without changing anything. Nothing found is an empty plan.
 pub async fn plan(backend: &Backend, target: &DeleteTarget) -> Result<DeleteReport, ServiceError> {
     let mut named = None;
+    let mut foreign = Vec::new();
     let (records, image_hashes): (Vec<FaceRecord>, Vec<String>) = match target {
         DeleteTarget::Person(who) => {
             let (id, name) = person_id(backend, who).await?;
             let recs = backend.table.faces_of_person(&id).await?;
             let images = images_of_person(backend, &id).await?;
-            if !images.is_empty() {
+            if recs
+                .iter()
+                .any(|r| r.image_hash.is_empty() && r.image_key.is_empty())
+            {
+                foreign = foreign_objects_of(backend, &name).await?;
+            }
+            if !images.is_empty() || !foreign.is_empty() {
                 named = Some(name);
             }
             (recs, images)
@@ -118,12 +151,15 @@ pub async fn plan(backend: &Backend, target: &DeleteTarget) -> Result<DeleteRepo
     let mut images: BTreeMap<String, ()> = image_hashes.into_iter().map(|h| (h, ())).collect();
     for r in &records {
         persons.insert(r.person.name.clone());
-        images.insert(r.image_hash.clone(), ());
+        if !r.image_hash.is_empty() {
+            images.insert(r.image_hash.clone(), ());
+        }
     }
     Ok(DeleteReport {
         persons: persons.into_iter().collect(),
         face_ids: records.iter().map(|r| r.face_id.clone()).collect(),
         images: images.into_keys().collect(),
+        foreign_objects: foreign,
         ..DeleteReport::default()
     })
 }
@@ -170,6 +206,11 @@ pub async fn execute(backend: &Backend, plan: &DeleteReport) -> Result<DeleteRep
             }
         }
         backend.table.delete_image(hash).await?;
+    }
+    for key in &plan.foreign_objects {
+        if backend.images.delete(key).await? {
+            done.objects_deleted += 1;
+        }
     }
     Ok(done)
 }

@@ -149,6 +149,7 @@ pub async fn doctor(backend: &Backend, fix: bool) -> Result<DoctorReport, Servic
                 .iter()
                 .filter(|r| dangling.contains(r.face_id.as_str()))
                 .map(|r| r.image_hash.as_str())
+                .filter(|h| !h.is_empty())
                 .collect();
             for hash in hashes {
                 if backend.table.faces_of_image(hash).await?.is_empty() {

@@ -24,7 +24,13 @@ pub async fn list_persons(backend: &Backend) -> Result<Vec<PersonSummary>, Servi
             .entry(f.person.person_id.clone())
             .or_insert_with(|| (f.person.clone(), 0, BTreeSet::new()));
         e.1 += 1;
-        e.2.insert(f.image_hash);
+        // A face another tool indexed may not say which photo it came from: then it counts as
+        // a photo of its own (the tutorials index one face per photo).
+        let image = [&f.image_hash, &f.image_key]
+            .into_iter()
+            .find(|v| !v.is_empty())
+            .map_or_else(|| format!("face:{}", f.face_id), |v| v.clone());
+        e.2.insert(image);
     }
     let mut out: Vec<PersonSummary> = by_id
         .into_values()

@@ -92,9 +92,16 @@ pub(crate) async fn index(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekEr
             Ok((records, unindexed, new_faces))
         })
         .await?;
-    // The collection may have been deleted while the engine worked: insert fails cleanly then.
+    // The collection may have been deleted while the engine worked, or deleted and created
+    // again under the same id: the faces belong to the collection this request started on,
+    // so either way nothing is inserted (checked and inserted under one store lock).
     st.with_store(|s| {
-        s.collection(&id)?;
+        let now = s.collection(&id)?;
+        if now.created != row.created {
+            return Err(RekError::not_found(format!(
+                "The collection id: {id} was deleted while the image was being indexed"
+            )));
+        }
         s.insert_faces(&id, &new_faces)
     })?;
     Ok(json!({
