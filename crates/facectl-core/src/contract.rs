@@ -174,12 +174,19 @@ pub async fn run_story(backend: &Backend, fx: &Fixtures) -> Result<(), String> {
     // What the store says about a stored photo: its content hash; nothing for a missing key.
     let faces = backend.table.faces_of_person("Alice_Example").await;
     let stored = faces.map_err(|x| format!("faces of alice: {x}"))?;
-    let key = stored.first().map(|f| f.image_key.clone()).unwrap_or_default();
-    let hash = stored.first().map(|f| f.image_hash.clone()).unwrap_or_default();
+    let key = stored
+        .first()
+        .map(|f| f.image_key.clone())
+        .unwrap_or_default();
+    let hash = stored
+        .first()
+        .map(|f| f.image_hash.clone())
+        .unwrap_or_default();
     let meta = backend.images.object_meta(&key).await;
     let meta = meta.map_err(|x| format!("object meta: {x}"))?;
     check!(
-        meta.as_ref().is_some_and(|m| m.image_hash == hash && !hash.is_empty()),
+        meta.as_ref()
+            .is_some_and(|m| m.image_hash == hash && !hash.is_empty()),
         "object meta of {key}: {meta:?}, want hash {hash}"
     );
     let none = backend.images.object_meta("zz/not-there.jpg").await;

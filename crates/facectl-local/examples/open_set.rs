@@ -8,7 +8,8 @@
 //! - every other person is enrolled: for people with 2+ photos the last one (by name) is held
 //!   back as the mated probe and the rest is enrolled; people with one photo are enrolled as
 //!   distractors;
-//! - `--distractors DIR` (e.g. wider-dev) adds one distractor person per good face found there
+//! - `--distractors DIR` (repeatable; e.g. wider-dev, peers) adds one distractor person per good
+//!   face found there
 //!   (a crop of the face, so each is a single-face photo), to reach galleries of 3,000+ faces;
 //! - people (and distractors) are enrolled in a fixed order (by SHA-256 of the name) through
 //!   `bulk_import` (the code path of `facectl bulk-import --multiple largest`), in stages that
@@ -63,7 +64,7 @@ type Outcome = Option<(bool, f32)>;
 
 struct Args {
     lfw: PathBuf,
-    distractors: Option<PathBuf>,
+    distractors: Vec<PathBuf>,
     strangers_every: u8,
     sizes: Vec<usize>,
     jobs: usize,
@@ -72,7 +73,7 @@ struct Args {
 fn parse_args() -> Result<Args, Error> {
     let mut a = Args {
         lfw: PathBuf::new(),
-        distractors: None,
+        distractors: Vec::new(),
         strangers_every: 5,
         sizes: vec![300, 1000, usize::MAX],
         jobs: 2,
@@ -82,7 +83,7 @@ fn parse_args() -> Result<Args, Error> {
         let mut v = || it.next().ok_or_else(|| format!("{k} needs a value"));
         match k.as_str() {
             "--lfw" => a.lfw = PathBuf::from(v()?),
-            "--distractors" => a.distractors = Some(PathBuf::from(v()?)),
+            "--distractors" => a.distractors.push(PathBuf::from(v()?)),
             "--strangers-every" => a.strangers_every = v()?.parse()?,
             "--jobs" => a.jobs = v()?.parse()?,
             "--sizes" => {
@@ -96,13 +97,18 @@ fn parse_args() -> Result<Args, Error> {
         }
     }
     if a.lfw.as_os_str().is_empty() {
-        return Err("usage: open_set --lfw DIR [--distractors DIR] [--sizes 300,1000] [--strangers-every 5] [--jobs 2]".into());
+        return Err("usage: open_set --lfw DIR [--distractors DIR]... [--sizes 300,1000] [--strangers-every 5] [--jobs 2]".into());
     }
     Ok(a)
 }
 
 /// Crops every good face (no quality issue) of every image under `dir` into `out/<id>/face.jpg`.
-fn crop_distractors(engine: &Engine, dir: &Path, out: &Path) -> Result<Vec<Unit>, Error> {
+fn crop_distractors(
+    engine: &Engine,
+    dir: &Path,
+    out: &Path,
+    tag: usize,
+) -> Result<Vec<Unit>, Error> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -141,7 +147,7 @@ fn crop_distractors(engine: &Engine, dir: &Path, out: &Path) -> Result<Vec<Unit>
                 continue;
             }
             let crop = image::imageops::crop_imm(&img.rgb, x0, y0, w, h).to_image();
-            let name = format!("distractor_{fi:04}_{k:03}");
+            let name = format!("distractor_{tag}_{fi:04}_{k:03}");
             let folder = out.join(&name);
             std::fs::create_dir_all(&folder)?;
             let path = folder.join("face.jpg");
@@ -241,14 +247,17 @@ async fn main() -> Result<(), Error> {
         }
         units.push(Unit { name, photos });
     }
-    if let Some(dir) = &args.distractors {
+    if !args.distractors.is_empty() {
         let engine = Engine::load(
             &ModelPaths::find_in_dir(&model_dir),
             EngineConfig::default(),
         )?;
-        let found = crop_distractors(&engine, dir, &work.path().join("distractors"))?;
-        eprintln!("{} distractor faces from {}", found.len(), dir.display());
-        units.extend(found);
+        for (tag, dir) in args.distractors.iter().enumerate() {
+            let out = work.path().join("distractors");
+            let found = crop_distractors(&engine, dir, &out, tag)?;
+            eprintln!("{} distractor faces from {}", found.len(), dir.display());
+            units.extend(found);
+        }
     }
     units.sort_by_key(|u| hash(&u.name));
 
