@@ -17,22 +17,24 @@ LFW="${FACECTL_LFW:-$ROOT/../shared/data/lfw-dev/images}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# Two overlapping folders: A holds persons 1-4, B persons 3-6 (3 and 4 in both).
-people=$(ls "$LFW" | head -n 60)
+# Two overlapping folders: A holds persons 1-12, B persons 7-18 (7-12 in both), at most
+# IMAGES_PER_FOLDER photos each.
+people=$(ls "$LFW" | sed -n '1,60p')
 mkfolder() { # name first last
   local n=0
   for p in $(echo "$people" | sed -n "$2,$3p"); do
     mkdir -p "$WORK/$1/$p"
-    for f in $(ls "$LFW/$p" | head -n 3); do
+    for f in $(ls "$LFW/$p" | sed -n '1,3p'); do
       cp "$LFW/$p/$f" "$WORK/$1/$p/"
       n=$((n + 1))
       [ "$n" -ge "$PER" ] && return 0
     done
   done
+  return 0
 }
-mkfolder A 1 4
-mkfolder B 3 6
-ENROLL="$(find "$WORK/A" -name '*.jpg' | head -n 1)"
+mkfolder A 1 12
+mkfolder B 7 18
+ENROLL="$(find "$WORK/A" -name '*.jpg' | sort | sed -n 1p)"
 
 lost=0 dup=0 orphans=0 killed=0
 for round in $(seq 1 "$ROUNDS"); do

@@ -310,14 +310,22 @@ impl Engine {
         rgb: &image::RgbImage,
         params: &DetectParams,
     ) -> Result<Vec<Detection>, EngineError> {
+        // The detector looks at most `max_side` pixels wide, so turning more than twice that is
+        // wasted work (a 9000x9000 photo would cost two 160-megapixel turned copies): turn a
+        // box-averaged copy and scale what it finds back.
+        let (small, scale) = crate::rotate::reduced(rgb, params.max_side.saturating_mul(2));
+        let work = small.as_ref().unwrap_or(rgb);
         let mut found: Vec<Detection> = Vec::new();
         for &deg in &self.config.rotated_passes {
-            let (copy, back) = crate::rotate::rotate(rgb, deg);
+            let (copy, back) = crate::rotate::rotate(work, deg);
             let more: Vec<Detection> = self
                 .detector
                 .detect(&copy, params)?
                 .iter()
-                .map(|d| crate::rotate::map_back(d, &back, rgb.width(), rgb.height()))
+                .map(|d| {
+                    let d = crate::rotate::map_back(d, &back, work.width(), work.height());
+                    crate::rotate::scale_back(d, scale, rgb.width(), rgb.height())
+                })
                 .collect();
             found = merge_detections(found, more, params.nms_iou);
         }

@@ -59,6 +59,37 @@ pub fn map_back(det: &Detection, back: &Affine, width: u32, height: u32) -> Dete
     }
 }
 
+/// A box-averaged copy of `rgb` whose longest side is `limit` when `rgb` is larger (with the
+/// factors that scale the copy's coordinates back), else `None` and 1.
+pub fn reduced(rgb: &RgbImage, limit: u32) -> (Option<RgbImage>, (f32, f32)) {
+    let (w, h) = rgb.dimensions();
+    let limit = limit.max(1);
+    if w.max(h) <= limit {
+        return (None, (1.0, 1.0));
+    }
+    let s = limit as f32 / w.max(h) as f32;
+    let sw = ((w as f32 * s).round() as u32).max(1);
+    let sh = ((h as f32 * s).round() as u32).max(1);
+    let small = image::imageops::thumbnail(rgb, sw, sh);
+    (Some(small), (w as f32 / sw as f32, h as f32 / sh as f32))
+}
+
+/// A detection on a [`reduced`] copy, in the `width` x `height` original's pixels (box clipped).
+pub fn scale_back(mut d: Detection, (sx, sy): (f32, f32), width: u32, height: u32) -> Detection {
+    if sx == 1.0 && sy == 1.0 {
+        return d;
+    }
+    d.bbox.x = (d.bbox.x * sx).min(width as f32);
+    d.bbox.y = (d.bbox.y * sy).min(height as f32);
+    d.bbox.width = (d.bbox.width * sx).min(width as f32 - d.bbox.x).max(0.0);
+    d.bbox.height = (d.bbox.height * sy).min(height as f32 - d.bbox.y).max(0.0);
+    for p in &mut d.landmarks {
+        p[0] *= sx;
+        p[1] *= sy;
+    }
+    d
+}
+
 /// Re-looks at doubtful faces: each upright detection below `gate` confidence and at least
 /// `min_side` pixels that a turned copy saw more confidently (boxes overlapping at IoU >= `iou`)
 /// takes that detection's landmarks (which drive alignment); its box and confidence stay the
