@@ -138,6 +138,33 @@ mod tests {
     use image::Rgb;
 
     #[test]
+    fn a_reduced_copy_maps_back_to_the_original() {
+        let big = RgbImage::new(9000, 4500);
+        let (small, scale) = reduced(&big, 1280);
+        let small = small.expect("reduced");
+        assert_eq!(small.dimensions(), (1280, 640));
+        let d = Detection {
+            bbox: BoundingBox {
+                x: 100.0,
+                y: 50.0,
+                width: 20.0,
+                height: 30.0,
+            },
+            landmarks: [[110.0, 60.0]; 5],
+            confidence: 90.0,
+        };
+        let back = scale_back(d.clone(), scale, 9000, 4500);
+        let k = 9000.0 / 1280.0;
+        assert!(
+            (back.bbox.x - 100.0 * k).abs() < 1e-2 && (back.bbox.width - 20.0 * k).abs() < 1e-2
+        );
+        assert!((back.landmarks[0][1] - 60.0 * k).abs() < 1e-2);
+        // Small photos are used as they are.
+        assert!(reduced(&small, 1280).0.is_none());
+        assert_eq!(scale_back(d.clone(), (1.0, 1.0), 10, 10), d);
+    }
+
+    #[test]
     fn a_marked_pixel_maps_back_to_where_it_was() {
         let mut img = RgbImage::new(200, 120);
         img.put_pixel(150, 30, Rgb([255, 255, 255]));
