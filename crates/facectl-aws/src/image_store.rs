@@ -308,22 +308,7 @@ impl ImageStore for S3ImageStore {
     }
 
     async fn exists(&self, key: &str) -> BackendResult<bool> {
-        let uri = self.uri(key);
-        match self
-            .client
-            .head_object()
-            .bucket(&self.bucket)
-            .key(self.object_key(key))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
-            Err(e) => match map_sdk_error(e, &Call::new("s3:GetObject", &uri)) {
-                BackendError::NotFound(_) => Ok(false),
-                other => Err(other),
-            },
-        }
+        Ok(self.object_meta(key).await?.is_some())
     }
 
     async fn delete(&self, key: &str) -> BackendResult<bool> {

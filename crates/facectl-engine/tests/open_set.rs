@@ -74,19 +74,23 @@ fn strangers_get_no_name_and_enrolled_people_keep_theirs_in_a_gallery_of_lfw_fac
     }
     assert!(index.len() >= 350, "gallery of {} faces", index.len());
 
-    let stranger_prints = prints(&strangers.iter().map(|s| s.1.clone()).collect::<Vec<_>>());
-    let best = |probes: &[(String, PathBuf)]| -> Vec<(String, Option<(String, f32)>)> {
-        let paths: Vec<PathBuf> = probes.iter().map(|(_, p)| p.clone()).collect();
+    let prints_of = |probes: &[(String, PathBuf)]| {
+        prints(&probes.iter().map(|(_, p)| p.clone()).collect::<Vec<_>>())
+    };
+    let best = |probes: &[(String, PathBuf)], prints: &[Option<Vec<f32>>]| {
         probes
             .iter()
-            .zip(prints(&paths))
+            .zip(prints)
             .map(|((name, _), e)| {
-                let hit = e.and_then(|e| index.top_k(&e, 1, 0.0).into_iter().next());
+                let hit = e
+                    .as_ref()
+                    .and_then(|e| index.top_k(e, 1, 0.0).into_iter().next());
                 (name.clone(), hit)
             })
-            .collect()
+            .collect::<Vec<(String, Option<(String, f32)>)>>()
     };
-    let stranger_hits = best(&strangers);
+    let stranger_prints = prints_of(&strangers);
+    let stranger_hits = best(&strangers, &stranger_prints);
     let named: Vec<String> = stranger_hits
         .iter()
         .filter_map(|(who, hit)| {
@@ -97,7 +101,7 @@ fn strangers_get_no_name_and_enrolled_people_keep_theirs_in_a_gallery_of_lfw_fac
         .collect();
     assert!(named.is_empty(), "strangers named: {named:?}");
 
-    let results = best(&mated);
+    let results = best(&mated, &prints_of(&mated));
     let found = results
         .iter()
         .filter(|(who, hit)| {
