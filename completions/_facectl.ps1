@@ -616,6 +616,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('--name-attr', '--name-attr', [CompletionResultType]::ParameterName, 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)')
             [CompletionResult]::new('--in-memory', '--in-memory', [CompletionResultType]::ParameterName, 'Keep collections in memory only (nothing written to the data dir)')
             [CompletionResult]::new('--require-signature', '--require-signature', [CompletionResultType]::ParameterName, 'Verify SigV4 signatures with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else any signature, or none, is accepted)')
+            [CompletionResult]::new('--allow-unsigned-payload', '--allow-unsigned-payload', [CompletionResultType]::ParameterName, 'With --require-signature, also accept `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` (a request body the signature does not cover). Off by default')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')

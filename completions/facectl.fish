@@ -558,6 +558,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -l hash-key -d 'H
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l in-memory -d 'Keep collections in memory only (nothing written to the data dir)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l require-signature -d 'Verify SigV4 signatures with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else any signature, or none, is accepted)'
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l allow-unsigned-payload -d 'With --require-signature, also accept `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` (a request body the signature does not cover). Off by default'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'

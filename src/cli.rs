@@ -383,6 +383,10 @@ pub struct ServeArgs {
     /// signature, or none, is accepted).
     #[arg(long)]
     pub require_signature: bool,
+    /// With --require-signature, also accept `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` (a
+    /// request body the signature does not cover). Off by default.
+    #[arg(long, requires = "require_signature")]
+    pub allow_unsigned_payload: bool,
     /// Account id in collection ARNs.
     #[arg(long, default_value = "000000000000")]
     pub account: String,

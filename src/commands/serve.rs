@@ -39,6 +39,7 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         latency: std::time::Duration::from_millis(args.latency_ms),
         tps: aws.tps,
         require_signature,
+        allow_unsigned_payload: args.allow_unsigned_payload,
         workers: args.workers.unwrap_or(defaults.workers),
         max_body: defaults.max_body,
     };
@@ -66,11 +67,31 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
             format!(", +{} ms per request", cfg.latency.as_millis())
         },
     ));
-    server
-        .run(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    server.run(stop_signal()).await;
     printer.note("facectl serve: stopped");
     Ok(exit::OK)
+}
+
+/// Ctrl-C or SIGTERM (what service managers and `kill` send): stop accepting, let requests in
+/// flight finish.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

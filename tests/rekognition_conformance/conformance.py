@@ -24,6 +24,9 @@ Environment: FACECTL_BIN (required), FACECTL_MODEL_DIR (required), FACECTL_SHARE
 """
 
 import base64
+import datetime
+import hashlib
+import hmac
 import http.client
 import json
 import math
@@ -448,6 +451,33 @@ def raw(server, target, body, headers=None):
         conn.close()
     data = checked(op_model, status, rheaders, rbody)
     return status, {k.lower(): v for k, v in rheaders.items()}, data
+
+
+LIST_REQUEST = (
+    b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+    b"X-Amz-Target: RekognitionService.ListCollections\r\nContent-Length: 2\r\n\r\n{}"
+)
+
+
+def exchange(data, wait=10):
+    """Sends raw bytes to SERVER; returns (what came back, whether the server closed the
+    connection) after the server closes it or stays silent for `wait` seconds."""
+    sock = socket.create_connection((SERVER.host, SERVER.port), timeout=wait)
+    out = b""
+    try:
+        sock.sendall(data)
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                return out, False
+            except ConnectionResetError:
+                return out, True
+            if not chunk:
+                return out, True
+            out += chunk
+    finally:
+        sock.close()
 
 
 def checked(op_model, status, headers, body):
@@ -1460,13 +1490,89 @@ class RawProtocolTest(Base):
         self.assertEqual((status, error_name(data["__type"])), (413, "ImageTooLargeException"), data)
 
     def test_malformed_http(self):
+        # Framing errors are answered by the HTTP layer (a bare 400, as AWS's front door does)
+        # and the connection is closed: nothing after a malformed head is read as a request.
         head = (
             b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: RekognitionService.DetectFaces\r\n"
             b"Content-Length: lots\r\n\r\n"
         )
-        status, data = self.head_only(head)
-        self.assertEqual(status, 400, data)
-        self.assertEqual(error_name(data["__type"]), "SerializationException", data)
+        out, closed = exchange(head + LIST_REQUEST)
+        self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:200])
+        self.assertEqual(out.count(b"HTTP/1.1 "), 1, out)
+        self.assertTrue(closed, out)
+
+    def test_ambiguous_framing_cannot_smuggle_a_request(self):
+        cid = unique("smuggled")
+        inner = json.dumps({"CollectionId": cid}).encode()
+        smuggled = (
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            b"X-Amz-Target: RekognitionService.CreateCollection\r\n"
+            b"Content-Length: " + str(len(inner)).encode() + b"\r\n\r\n" + inner
+        )
+        chunked = b"2\r\n{}\r\n0\r\n\r\n"
+        head = (
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            b"X-Amz-Target: RekognitionService.ListCollections\r\n"
+        )
+        # Content-Length and chunked together: the body is read as chunked (RFC 9112 6.1) and
+        # the connection is closed after the one answer, so what follows is never a request.
+        both = head + b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked + smuggled
+        out, closed = exchange(both)
+        self.assertTrue(out.startswith(b"HTTP/1.1 200"), out[:200])
+        self.assertEqual(out.count(b"HTTP/1.1 "), 1, out)
+        self.assertTrue(closed, out)
+        # Anything but a final plain `chunked`, and conflicting lengths, are refused outright.
+        for framing in (
+            b"Transfer-Encoding: chunkedx\r\n",
+            b"Transfer-Encoding: xchunked\r\n",
+            b"Transfer-Encoding: chunked, gzip\r\n",
+            b"Content-Length: 2\r\nContent-Length: 40\r\n",
+            b"Content-Length: +2\r\n",
+        ):
+            with self.subTest(framing=framing):
+                out, closed = exchange(head + framing + b"\r\n" + chunked + smuggled)
+                self.assertTrue(out.startswith(b"HTTP/1.1 400"), out[:200])
+                self.assertEqual(out.count(b"HTTP/1.1 "), 1, out)
+                self.assertTrue(closed, out)
+        self.assertNotIn(cid, self.rek.list_collections()["CollectionIds"])
+
+    def test_idle_and_slow_clients_do_not_stop_a_normal_request(self):
+        idle, stop = [], threading.Event()
+        slow = socket.create_connection((SERVER.host, SERVER.port), timeout=30)
+        try:
+            for _ in range(1000):
+                idle.append(socket.create_connection((SERVER.host, SERVER.port), timeout=10))
+            slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+
+            def dribble():
+                while not stop.is_set():
+                    try:
+                        slow.sendall(b"X-Slow: y\r\n")
+                    except OSError:
+                        return
+                    time.sleep(0.5)
+
+            threading.Thread(target=dribble, daemon=True).start()
+            rek = rek_client(SERVER.url, connect_timeout=10, read_timeout=20)
+            self.assertIn("CollectionIds", rek.list_collections())
+            # A head that never ends is cut off by the header timeout (10 s), however it trickles.
+            got = b""
+            try:
+                while True:
+                    chunk = slow.recv(4096)
+                    if not chunk:
+                        break
+                    got += chunk
+            except ConnectionResetError:
+                pass
+            except socket.timeout:
+                self.fail("the server kept a never-ending request head open for 30 s")
+            self.assertNotIn(b"HTTP/1.1 200", got)
+        finally:
+            stop.set()
+            slow.close()
+            for s in idle:
+                s.close()
 
     def test_out_of_range_values(self):
         # Ranges boto3 checks itself (minimums): the server must refuse them as well.
@@ -1652,6 +1758,81 @@ class SignatureTest(unittest.TestCase):
         rek.meta.events.register_first("before-send.rekognition.ListCollections", tamper)
         self.assertEqual(self.code(rek.list_collections, MaxResults=2), "InvalidSignatureException")
 
+    def signed(self, target, body, when=None, scope_day=None, region=REGION, payload_header=None, key=None):
+        """Headers of a request signed here (an independent SigV4 signer, not botocore's)."""
+        when = when or datetime.datetime.now(datetime.timezone.utc)
+        amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+        day = scope_day or amz_date[:8]
+        headers = {
+            "content-type": "application/x-amz-json-1.1",
+            "host": f"{self.server.host}:{self.server.port}",
+            "x-amz-date": amz_date,
+            "x-amz-target": target,
+        }
+        if payload_header:
+            headers["x-amz-content-sha256"] = payload_header
+        names = sorted(headers)
+        creq = "\n".join(
+            [
+                "POST",
+                "/",
+                "",
+                "".join(f"{k}:{headers[k]}\n" for k in names),
+                ";".join(names),
+                payload_header or hashlib.sha256(body).hexdigest(),
+            ]
+        )
+        scope = f"{day}/{region}/rekognition/aws4_request"
+        to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+        k = ("AWS4" + self.SECRET).encode()
+        for part in (day, region, "rekognition", "aws4_request"):
+            k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+        sig = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+        headers["authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={key or self.KEY}/{scope}, SignedHeaders={';'.join(names)}, Signature={sig}"
+        )
+        return headers
+
+    def send(self, target, body, headers):
+        return raw(self.server, target, body, headers=headers)
+
+    def test_the_body_is_what_is_signed(self):
+        good = json.dumps({"CollectionId": unique("good")}).encode()
+        evil_id = unique("evil")
+        evil = json.dumps({"CollectionId": evil_id}).encode()
+        target = "RekognitionService.CreateCollection"
+        status, _, data = self.send(target, good, self.signed(target, good))
+        self.assertEqual(status, 200, data)
+        # Signed for one body (its hash in X-Amz-Content-SHA256), sent with another.
+        forged = self.signed(target, good, payload_header=hashlib.sha256(good).hexdigest())
+        status, _, data = self.send(target, evil, forged)
+        self.assertEqual((status, error_name(data["__type"])), (400, "InvalidSignatureException"), data)
+        # A body nobody signed is refused unless the operator allows it.
+        unsigned = self.signed(target, evil, payload_header="UNSIGNED-PAYLOAD")
+        status, _, data = self.send(target, evil, unsigned)
+        self.assertEqual((status, error_name(data["__type"])), (400, "InvalidSignatureException"), data)
+        rek = rek_client(self.server.url, self.KEY, self.SECRET)
+        self.assertNotIn(evil_id, rek.list_collections()["CollectionIds"])
+
+    def test_old_future_and_misscoped_signatures_are_refused(self):
+        target, body = "RekognitionService.ListCollections", b"{}"
+        now = datetime.datetime.now(datetime.timezone.utc)
+        status, _, data = self.send(target, body, self.signed(target, body, when=now - datetime.timedelta(minutes=5)))
+        self.assertEqual(status, 200, data)
+        cases = {
+            "2 hours old": self.signed(target, body, when=now - datetime.timedelta(hours=2)),
+            "400 days old": self.signed(target, body, when=now - datetime.timedelta(days=400)),
+            "30 days ahead": self.signed(target, body, when=now + datetime.timedelta(days=30)),
+            "scope of another day": self.signed(
+                target, body, scope_day=(now - datetime.timedelta(days=1)).strftime("%Y%m%d")
+            ),
+            "another region": self.signed(target, body, region="eu-west-3"),
+        }
+        for what, headers in cases.items():
+            with self.subTest(what=what):
+                status, _, data = self.send(target, body, headers)
+                self.assertEqual((status, error_name(data["__type"])), (400, "InvalidSignatureException"), data)
+
     def test_unsigned_raw_request(self):
         status, headers, data = raw(self.server, "RekognitionService.ListCollections", "{}")
         self.assertEqual(status, 400)
@@ -1664,6 +1845,31 @@ class SignatureTest(unittest.TestCase):
             headers={"Authorization": "AWS4-HMAC-SHA256 garbage"},
         )
         self.assertEqual((status, error_name(data["__type"])), (400, "InvalidSignatureException"))
+
+
+class ShutdownTest(unittest.TestCase):
+    def test_sigterm_lets_requests_in_flight_finish(self):
+        server = Serve("--latency-ms", "1500")
+        try:
+            result = {}
+
+            def call():
+                try:
+                    result["ok"] = rek_client(server.url, read_timeout=30).list_collections()
+                except Exception as e:  # noqa: BLE001 - reported below
+                    result["error"] = e
+
+            t = threading.Thread(target=call)
+            t.start()
+            time.sleep(0.5)
+            server.proc.terminate()
+            t.join(30)
+            self.assertIn("ok", result, result)
+            self.assertEqual(server.proc.wait(20), 0, server.log())
+            with self.assertRaises(OSError):
+                socket.create_connection((server.host, server.port), timeout=2).close()
+        finally:
+            server.close()
 
 
 class QuotaTest(unittest.TestCase):

@@ -1,4 +1,5 @@
-//! Image input: decoding by content (not extension), EXIF orientation, and decompression-bomb limits.
+//! Image input: decoding by content (not extension), EXIF orientation, decompression-bomb
+//! limits, and decoding large photos at a reduced working size (PNG streamed row by row).
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -7,6 +8,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use serde::{Deserialize, Serialize};
 
+use crate::detector::Detection;
 use crate::error::ImageError;
 
 /// Caps applied before and while decoding, so hostile files cannot exhaust memory.
@@ -14,8 +16,27 @@ use crate::error::ImageError;
 pub struct DecodeLimits {
     /// Largest encoded input accepted, in bytes (default 64 MiB).
     pub max_bytes: u64,
-    /// Largest decoded image accepted, in pixels (width x height; default 100 megapixels).
+    /// Largest image accepted, in pixels (width x height; default 100 megapixels). PNGs are
+    /// streamed into their working size, so this bounds time, not memory, for them.
     pub max_pixels: u64,
+    /// Largest image, in pixels, accepted in a format that must be decoded whole before it can
+    /// be reduced (JPEG, WebP, GIF, TIFF, BMP, ICO, interlaced PNG; default 50 megapixels, about
+    /// 150 MB while decoding and a few hundred milliseconds).
+    #[serde(default = "default_max_whole_pixels")]
+    pub max_whole_pixels: u64,
+    /// Photos whose longer side is above this are box-averaged down to it while (PNG) or right
+    /// after decoding: the detector looks at 640 pixels, so nothing is lost, and every box and
+    /// landmark is still reported in the original's pixels (default 4096).
+    #[serde(default = "default_work_max_side")]
+    pub work_max_side: u32,
+}
+
+fn default_max_whole_pixels() -> u64 {
+    50_000_000
+}
+
+fn default_work_max_side() -> u32 {
+    4096
 }
 
 impl Default for DecodeLimits {
@@ -23,6 +44,8 @@ impl Default for DecodeLimits {
         DecodeLimits {
             max_bytes: 64 * 1024 * 1024,
             max_pixels: 100_000_000,
+            max_whole_pixels: default_max_whole_pixels(),
+            work_max_side: default_work_max_side(),
         }
     }
 }
@@ -30,11 +53,15 @@ impl Default for DecodeLimits {
 /// Container format detected from the content, as a lowercase name ("jpeg", "png", ...).
 pub type ImageFormatName = &'static str;
 
-/// A decoded image, upright (EXIF orientation applied), 8-bit RGB (alpha dropped, grey expanded).
+/// A decoded image, upright (EXIF orientation applied), 8-bit RGB (alpha dropped, grey expanded),
+/// at its working size (at most [`DecodeLimits::work_max_side`] on the longer side).
 #[derive(Clone, Debug)]
 pub struct DecodedImage {
-    /// Upright pixels.
+    /// Upright pixels at the working size.
     pub rgb: RgbImage,
+    /// Original upright pixels per working pixel, across and down (1 when not reduced). The
+    /// engine's detections are in original pixels; `rgb` coordinates are these divided by it.
+    pub scale: (f32, f32),
     /// Format detected from the content.
     pub format: ImageFormatName,
     /// EXIF orientation (1-8) that was applied; 1 when there was none.
@@ -46,24 +73,51 @@ pub struct DecodedImage {
 }
 
 impl DecodedImage {
-    /// Width of the upright image.
+    /// Width of the upright original, in pixels (the working copy may be smaller).
     pub fn width(&self) -> u32 {
-        self.rgb.width()
+        upright(self.orientation, self.original_width, self.original_height).0
     }
-    /// Height of the upright image.
+    /// Height of the upright original, in pixels.
     pub fn height(&self) -> u32 {
-        self.rgb.height()
+        upright(self.orientation, self.original_width, self.original_height).1
     }
-    /// Wraps already-decoded upright pixels (orientation 1).
+    /// Whether the working pixels are a reduced copy of the original.
+    pub fn is_reduced(&self) -> bool {
+        self.scale != (1.0, 1.0)
+    }
+    /// A detection in working pixels (of `rgb`), in the original's pixels.
+    pub fn to_original(&self, d: Detection) -> Detection {
+        crate::rotate::scale_back(d, self.scale, self.width(), self.height())
+    }
+    /// A detection in the original's pixels, in working pixels (of `rgb`).
+    pub fn to_working(&self, d: &Detection) -> Detection {
+        let (sx, sy) = self.scale;
+        let inv = (
+            1.0 / sx.max(f32::MIN_POSITIVE),
+            1.0 / sy.max(f32::MIN_POSITIVE),
+        );
+        crate::rotate::scale_back(d.clone(), inv, self.rgb.width(), self.rgb.height())
+    }
+    /// Wraps already-decoded upright pixels (orientation 1, not reduced).
     pub fn from_rgb(rgb: RgbImage) -> DecodedImage {
         let (w, h) = rgb.dimensions();
         DecodedImage {
             rgb,
+            scale: (1.0, 1.0),
             format: "raw",
             orientation: 1,
             original_width: w,
             original_height: h,
         }
+    }
+}
+
+/// Upright size of a `w` x `h` stored image with EXIF orientation `o` (5-8 swap the sides).
+fn upright(o: u8, w: u32, h: u32) -> (u32, u32) {
+    if (5..=8).contains(&o) {
+        (h, w)
+    } else {
+        (w, h)
     }
 }
 
@@ -101,28 +155,25 @@ pub fn decode_image(
         image::guess_format(bytes).map_err(|_| ImageError::Unsupported { origin: origin_s() })?;
     let name = format_name(format).ok_or_else(|| ImageError::Unsupported { origin: origin_s() })?;
 
+    if format == ImageFormat::Png {
+        if let Some(img) = crate::decode_png::decode_reduced(bytes, origin, limits)? {
+            return Ok(img);
+        }
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut il = image::Limits::default();
     // RGBA16 is the widest layout a supported decoder produces: 8 bytes per pixel, plus slack.
-    il.max_alloc = Some(limits.max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    il.max_alloc = Some(
+        limits
+            .max_whole_pixels
+            .saturating_mul(8)
+            .saturating_add(64 << 20),
+    );
     reader.limits(il);
     let corrupt = |e: image::ImageError| classify(e, origin);
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
     let (w, h) = decoder.dimensions();
-    let pixels = u64::from(w) * u64::from(h);
-    if pixels > limits.max_pixels {
-        return Err(ImageError::TooLarge {
-            origin: origin_s(),
-            what: format!("{w}x{h} = {pixels} pixels"),
-            limit: format!("{} pixels", limits.max_pixels),
-        });
-    }
-    if pixels == 0 {
-        return Err(ImageError::Corrupt {
-            origin: origin_s(),
-            reason: format!("image has zero size ({w}x{h})"),
-        });
-    }
+    check_size(origin, w, h, limits.max_pixels.min(limits.max_whole_pixels))?;
     let orientation = read_orientation(&mut decoder, origin);
     let mut img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     img.apply_orientation(orientation);
@@ -130,13 +181,34 @@ pub fn decode_image(
         DynamicImage::ImageRgb8(rgb) => rgb,
         other => other.to_rgb8(),
     };
+    let (small, scale) = crate::rotate::reduced(&rgb, limits.work_max_side);
     Ok(DecodedImage {
-        rgb,
+        rgb: small.unwrap_or(rgb),
+        scale,
         format: name,
         orientation: orientation.to_exif(),
         original_width: w,
         original_height: h,
     })
+}
+
+/// Refuses a `w` x `h` image above `max` pixels or of zero size.
+pub(crate) fn check_size(origin: &str, w: u32, h: u32, max: u64) -> Result<(), ImageError> {
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > max {
+        return Err(ImageError::TooLarge {
+            origin: origin.to_string(),
+            what: format!("{w}x{h} = {pixels} pixels"),
+            limit: format!("{max} pixels"),
+        });
+    }
+    if pixels == 0 {
+        return Err(ImageError::Corrupt {
+            origin: origin.to_string(),
+            reason: format!("image has zero size ({w}x{h})"),
+        });
+    }
+    Ok(())
 }
 
 /// EXIF orientation of the image. A broken EXIF block must not make an otherwise good image
@@ -165,7 +237,7 @@ fn read_orientation(decoder: &mut impl ImageDecoder, origin: &str) -> Orientatio
     }
 }
 
-fn classify(e: image::ImageError, origin: &str) -> ImageError {
+pub(crate) fn classify(e: image::ImageError, origin: &str) -> ImageError {
     match e {
         image::ImageError::Unsupported(u) => {
             // Unsupported *variants* of a known format (e.g. an exotic TIFF) are reported as such.
@@ -260,6 +332,7 @@ mod tests {
         let limits = DecodeLimits {
             max_bytes: 1 << 20,
             max_pixels: 10_000,
+            ..DecodeLimits::default()
         };
         let e = decode_image(&bytes, "bomb.png", &limits).unwrap_err();
         assert!(matches!(e, ImageError::TooLarge { .. }), "{e}");
@@ -275,6 +348,7 @@ mod tests {
         let limits = DecodeLimits {
             max_bytes: 10,
             max_pixels: 1 << 30,
+            ..DecodeLimits::default()
         };
         let e = decode_image(&bytes, "big.png", &limits).unwrap_err();
         assert!(matches!(e, ImageError::TooLarge { .. }), "{e}");

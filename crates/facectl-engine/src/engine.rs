@@ -10,7 +10,7 @@ use crate::detector::{merge_detections, DetectParams, Detection, Detector};
 use crate::error::EngineError;
 use crate::facecheck::{self, FaceCheck};
 use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
-use crate::recognizer::{align, Embedding, Recognizer};
+use crate::recognizer::{align, AlignedFace, Embedding, Recognizer};
 use crate::runtime::LoadedModel;
 
 /// Environment variable naming the folder that holds the model files.
@@ -147,6 +147,16 @@ impl Default for EngineConfig {
     }
 }
 
+/// The face of `det` (in the original's pixels) aligned from `img`'s working pixels; `None`
+/// when its landmarks are degenerate.
+pub fn align_face(img: &DecodedImage, det: &Detection) -> Option<AlignedFace> {
+    if img.is_reduced() {
+        align(&img.rgb, &img.to_working(det).landmarks)
+    } else {
+        align(&img.rgb, &det.landmarks)
+    }
+}
+
 /// Overlap at which a turned copy's detection counts as the same face as an upright one.
 const RELOOK_IOU: f32 = 0.3;
 
@@ -250,17 +260,27 @@ impl Engine {
     /// faces are used; otherwise they turn only a square around each doubtful face, which may
     /// take the turned copy's landmarks (a face tilted ~45 degrees is often found upright with
     /// landmarks that miss the tilt). No face is added or removed by the re-look.
+    /// Boxes and landmarks are in the original's pixels (see [`DecodedImage::scale`]).
     pub fn detect(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
+        Ok(self
+            .detect_working(img)?
+            .into_iter()
+            .map(|d| img.to_original(d))
+            .collect())
+    }
+
+    /// [`Engine::detect`] in working pixels (of `img.rgb`).
+    fn detect_working(&self, img: &DecodedImage) -> Result<Vec<Detection>, EngineError> {
         let params = self.params();
-        let upright = self.checked(img, self.detect_with(img, &params)?, false)?;
+        let upright = self.checked(img, self.detect_with_working(img, &params)?, false)?;
         let gate = self.config.rotated_below_confidence;
         let min_side = self.config.rotated_min_side;
         let doubtful = upright.is_empty()
             || upright
                 .iter()
                 .any(|d| d.confidence < gate && d.bbox.width.min(d.bbox.height) >= min_side);
-        if !doubtful || self.config.rotated_passes.is_empty() || img.width() < 2 || img.height() < 2
-        {
+        let (w, h) = img.rgb.dimensions();
+        if !doubtful || self.config.rotated_passes.is_empty() || w < 2 || h < 2 {
             return Ok(upright);
         }
         if upright.is_empty() {
@@ -282,8 +302,8 @@ impl Engine {
             let half = d.bbox.width.max(d.bbox.height);
             let x0 = (cx - half).max(0.0).floor() as u32;
             let y0 = (cy - half).max(0.0).floor() as u32;
-            let x1 = ((cx + half).ceil() as u32).min(img.width());
-            let y1 = ((cy + half).ceil() as u32).min(img.height());
+            let x1 = ((cx + half).ceil() as u32).min(w);
+            let y1 = ((cy + half).ceil() as u32).min(h);
             if x1 <= x0 + 1 || y1 <= y0 + 1 {
                 continue;
             }
@@ -382,14 +402,26 @@ impl Engine {
     }
 
     /// Detects with explicit parameters (e.g. a lower threshold for a fallback pass); applies
-    /// the configured small-face pass.
+    /// the configured small-face pass. Boxes are in the original's pixels.
     pub fn detect_with(
         &self,
         img: &DecodedImage,
         params: &DetectParams,
     ) -> Result<Vec<Detection>, EngineError> {
+        Ok(self
+            .detect_with_working(img, params)?
+            .into_iter()
+            .map(|d| img.to_original(d))
+            .collect())
+    }
+
+    fn detect_with_working(
+        &self,
+        img: &DecodedImage,
+        params: &DetectParams,
+    ) -> Result<Vec<Detection>, EngineError> {
         let dets = self.detector.detect(&img.rgb, params)?;
-        let long = img.width().max(img.height());
+        let long = img.rgb.width().max(img.rgb.height());
         let second = self.config.small_face_pass_max_side;
         if params.max_side == 0 || second <= params.max_side || long <= params.max_side {
             return Ok(dets);
@@ -402,9 +434,9 @@ impl Engine {
         Ok(merge_detections(dets, more, params.nms_iou))
     }
 
-    /// Aligns and embeds one detected face.
+    /// Aligns and embeds one detected face (a detection in the original's pixels).
     pub fn embed(&self, img: &DecodedImage, det: &Detection) -> Result<Embedding, EngineError> {
-        let face = align(&img.rgb, &det.landmarks).ok_or_else(|| {
+        let face = align_face(img, det).ok_or_else(|| {
             EngineError::InvalidInput("face landmarks are degenerate; cannot align".into())
         })?;
         self.recognizer.embed_aligned(&face)
@@ -416,7 +448,7 @@ impl Engine {
         img: &DecodedImage,
         det: Detection,
     ) -> Result<FaceAnalysis, EngineError> {
-        let face = align(&img.rgb, &det.landmarks).ok_or_else(|| {
+        let face = align_face(img, &det).ok_or_else(|| {
             EngineError::InvalidInput("face landmarks are degenerate; cannot align".into())
         })?;
         let quality = measure(&det, &face.planar);

@@ -13,6 +13,7 @@
 //! ```
 
 mod decode;
+mod decode_png;
 pub mod detector;
 mod engine;
 mod error;
@@ -32,8 +33,8 @@ mod runtime;
 pub use decode::{decode_file, decode_image, DecodeLimits, DecodedImage, ImageFormatName};
 pub use detector::{DetectParams, Detection};
 pub use engine::{
-    Engine, EngineConfig, FaceAnalysis, FaceSelect, ModelPaths, DETECTOR_FILE, DETECTOR_FILE_FP32,
-    MAX_FACES, MODEL_DIR_ENV, RECOGNIZER_FILE, RECOGNIZER_FILE_FP32,
+    align_face, Engine, EngineConfig, FaceAnalysis, FaceSelect, ModelPaths, DETECTOR_FILE,
+    DETECTOR_FILE_FP32, MAX_FACES, MODEL_DIR_ENV, RECOGNIZER_FILE, RECOGNIZER_FILE_FP32,
 };
 pub use error::{EngineError, ImageError};
 pub use facecheck::{FaceCheck, FaceEvidence};

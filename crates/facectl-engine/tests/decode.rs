@@ -144,6 +144,7 @@ fn decompression_bombs_are_refused() {
     let limits = DecodeLimits {
         max_bytes: 64 << 20,
         max_pixels: 10_000,
+        ..DecodeLimits::default()
     };
     let e = decode_file(&peer(&format!("{HOPPER}/hopper.png")), &limits).unwrap_err();
     assert!(matches!(e, ImageError::TooLarge { .. }), "{e:?}");
@@ -151,4 +152,53 @@ fn decompression_bombs_are_refused() {
         e.to_string().contains("hopper.png") && e.to_string().contains("pixels"),
         "{e}"
     );
+}
+
+#[test]
+fn photos_above_the_working_size_are_reduced_but_keep_their_size() {
+    let limits = DecodeLimits {
+        work_max_side: 100,
+        ..DecodeLimits::default()
+    };
+    for name in ["hopper.jpg", "hopper.png"] {
+        let full = decode_file(&peer(&format!("{HOPPER}/{name}")), &DecodeLimits::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let img = decode_file(&peer(&format!("{HOPPER}/{name}")), &limits)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(full.rgb.width().max(full.rgb.height()) > 100, "{name}");
+        // JPEG is reduced to the limit exactly; a streamed PNG by a whole factor (128 / 2 = 64).
+        let long = img.rgb.width().max(img.rgb.height());
+        assert!(long <= 100 && long > 50, "{name}: {long}");
+        assert_eq!(
+            (img.width(), img.height()),
+            (full.width(), full.height()),
+            "{name}"
+        );
+        assert!(img.is_reduced() && !full.is_reduced(), "{name}");
+        let (sx, sy) = img.scale;
+        assert!(
+            (sx * img.rgb.width() as f32 - full.width() as f32).abs() < 0.01,
+            "{name}"
+        );
+        assert!(
+            (sy * img.rgb.height() as f32 - full.height() as f32).abs() < 0.01,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn whole_decode_formats_have_a_lower_pixel_cap_than_streamed_pngs() {
+    // hopper is 128x128 = 16,384 pixels: a PNG is streamed (only max_pixels applies) when it is
+    // above the working size; a JPEG must be decoded whole, so max_whole_pixels applies.
+    let limits = DecodeLimits {
+        max_whole_pixels: 10_000,
+        work_max_side: 64,
+        ..DecodeLimits::default()
+    };
+    let png = decode_file(&peer(&format!("{HOPPER}/hopper.png")), &limits);
+    assert!(png.is_ok(), "{:?}", png.err());
+    let e = decode_file(&peer(&format!("{HOPPER}/hopper.jpg")), &limits).unwrap_err();
+    assert!(matches!(e, ImageError::TooLarge { .. }), "{e:?}");
+    assert!(e.to_string().contains("hopper.jpg"), "{e}");
 }

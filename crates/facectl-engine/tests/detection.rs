@@ -238,7 +238,7 @@ fn dogs_give_no_face() {
         raw[0].confidence > 80.0 && raw[0].confidence < 90.0,
         "{raw:?}"
     );
-    let face = facectl_engine::recognizer::align(&img.rgb, &raw[0].landmarks).expect("aligns");
+    let face = facectl_engine::align_face(&img, &raw[0]).expect("aligns");
     let print = unchecked.embed(&img, &raw[0]).expect("embeds");
     let ev = facectl_engine::facecheck::BUILTIN.evidence(
         facectl_engine::facecheck::skin_chroma(&face.planar),
@@ -419,7 +419,7 @@ fn faces_tilted_45_degrees_match_their_upright_photo() {
         let reference = &upright.first().expect("upright face").embedding;
         for deg in [45.0, -45.0] {
             let (rgb, _) = facectl_engine::rotate::rotate(&img.rgb, deg);
-            let turned = facectl_engine::DecodedImage { rgb, ..img.clone() };
+            let turned = facectl_engine::DecodedImage::from_rgb(rgb);
             let sim = |e: &facectl_engine::Engine| {
                 e.analyze(&turned, facectl_engine::FaceSelect::Largest)
                     .expect("analyze")
@@ -444,4 +444,72 @@ fn faces_tilted_45_degrees_match_their_upright_photo() {
     }
     // Without the re-look, some of these do not match (2 of 6 with the shipped models).
     assert!(fixed >= 1, "the re-look changed nothing here");
+}
+
+/// A photo blown up 9 times (5760x4320, streamed into a 2880x2160 working copy) gives the same
+/// face, with its box and landmarks in the big photo's pixels.
+#[test]
+fn a_huge_photo_is_searched_at_working_size_with_boxes_in_its_own_pixels() {
+    let small = decode("ageitgey_face_recognition/examples/obama-480p.jpg");
+    let k = 9u32;
+    let (w, h) = (small.width() * k, small.height() * k);
+    let mut bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header().expect("png header");
+        let mut stream = writer.stream_writer().expect("png stream");
+        let mut row = vec![0u8; w as usize * 3];
+        for y in 0..h {
+            for x in 0..w {
+                let p = small.rgb.get_pixel(x / k, y / k).0;
+                row[x as usize * 3..x as usize * 3 + 3].copy_from_slice(&p);
+            }
+            std::io::Write::write_all(&mut stream, &row).expect("png row");
+        }
+        stream.finish().expect("png end");
+    }
+    let big =
+        facectl_engine::decode_image(&bytes, "big.png", &facectl_engine::DecodeLimits::default())
+            .expect("decodes");
+    assert_eq!((big.width(), big.height()), (w, h));
+    assert!(
+        big.rgb.width() <= 4096 && big.is_reduced(),
+        "{:?}",
+        big.rgb.dimensions()
+    );
+    let a = engine()
+        .analyze(&small, facectl_engine::FaceSelect::Largest)
+        .expect("analyze small");
+    let b = engine()
+        .analyze(&big, facectl_engine::FaceSelect::Largest)
+        .expect("analyze big");
+    let (a, b) = (&a[0], &b[0]);
+    let kf = k as f32;
+    for (got, want) in [
+        (b.detection.bbox.x, a.detection.bbox.x * kf),
+        (b.detection.bbox.y, a.detection.bbox.y * kf),
+        (b.detection.bbox.width, a.detection.bbox.width * kf),
+        (b.detection.bbox.height, a.detection.bbox.height * kf),
+        (
+            b.detection.landmarks[2][0],
+            a.detection.landmarks[2][0] * kf,
+        ),
+        (
+            b.detection.landmarks[2][1],
+            a.detection.landmarks[2][1] * kf,
+        ),
+    ] {
+        assert!(
+            (got - want).abs() <= 0.03 * a.detection.bbox.width * kf,
+            "{got} vs {want}"
+        );
+    }
+    let sim = facectl_engine::similarity(facectl_engine::cosine(
+        a.embedding.as_slice(),
+        b.embedding.as_slice(),
+    ));
+    assert!(sim >= 95.0, "same face, similarity {sim}");
+    assert!(b.issues.is_empty(), "{:?}", b.issues);
 }

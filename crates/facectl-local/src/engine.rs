@@ -4,8 +4,8 @@
 use facectl_core::model::{BoundingBox, FaceDetail, FaceQuality, Pose, QualityFilter};
 use facectl_core::ports::BackendResult;
 use facectl_core::BackendError;
+use facectl_engine::align_face;
 use facectl_engine::quality::measure;
-use facectl_engine::recognizer::align;
 use facectl_engine::{
     DecodedImage, Detection, Engine, EngineConfig, EngineError, FaceAnalysis, FaceSelect,
     ImageError, ModelPaths, Quality, QualityLevel, QualityThresholds, MAX_FACES, MODEL_DIR_ENV,
@@ -106,7 +106,7 @@ pub(crate) fn assess(
     dets.truncate(MAX_FACES);
     Ok(dets
         .into_iter()
-        .filter_map(|det| match align(&img.rgb, &det.landmarks) {
+        .filter_map(|det| match align_face(img, &det) {
             Some(face) => {
                 let quality = measure(&det, &face.planar);
                 Some((det, quality))

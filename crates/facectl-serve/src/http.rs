@@ -1,24 +1,29 @@
-//! A small HTTP/1.1 server loop for the AWS JSON protocol: keep-alive, `Content-Length` and
-//! chunked request bodies, `Expect: 100-continue`, bounded header and body sizes.
-//!
-//! Built on `httparse` (already in the dependency graph) instead of a server framework, so the
-//! endpoint adds no heavy dependencies; it only has to speak to AWS SDKs and boto3.
+//! The HTTP/1.1 transport, on hyper: request framing (Content-Length / chunked, refusing
+//! ambiguous framing as hyper does), header and body read timeouts, body and header size
+//! limits, a connection cap, and graceful shutdown that lets requests in flight finish.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
-/// Longest request head (request line + headers) accepted.
-const MAX_HEAD: usize = 64 * 1024;
-/// Idle time after which a keep-alive connection is closed.
-const IDLE: Duration = Duration::from_secs(60);
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_LENGTH};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
-/// A parsed request.
+/// A request as the endpoint sees it: whole body read, header names lower-cased.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: String,
+    /// Path and query, as sent.
     pub path: String,
     /// Header names lower-cased, in arrival order.
     pub headers: Vec<(String, String)>,
@@ -44,254 +49,205 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Why a connection could not yield a request.
-#[derive(Debug)]
-enum ReadError {
-    /// The peer closed the connection (cleanly, between requests).
-    Closed,
-    /// An I/O error or timeout: drop the connection.
-    Io,
-    /// A malformed or oversized request: answer with this status and message, then close.
-    Bad(u16, String),
+/// Transport limits.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest request body, bytes (413 above it).
+    pub max_body: usize,
+    /// Largest request head (request line and headers), bytes.
+    pub max_head: usize,
+    /// Time a client has to send a request head, from connecting or from the last response
+    /// (also how long an idle keep-alive connection is kept).
+    pub header_timeout: Duration,
+    /// Time a client has to send the body once its head has arrived (408 after it).
+    pub body_timeout: Duration,
+    /// Time a response may take to be written out before the connection is dropped.
+    pub write_timeout: Duration,
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
+    /// How long shutdown waits for requests in flight before dropping them.
+    pub shutdown_grace: Duration,
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        100 => "Continue",
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        _ => "Unknown",
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 16 * 1024 * 1024,
+            max_head: 64 * 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(60),
+            max_connections: 4096,
+            shutdown_grace: Duration::from_secs(30),
+        }
     }
 }
 
-/// Serves one connection until it closes, calling `handle` for each request.
-pub async fn serve_connection<H, F>(stream: TcpStream, peer: SocketAddr, max_body: usize, handle: H)
+/// An error the transport answers itself (body too large, too slow), in the endpoint's shape.
+pub type Refusal = fn(status: u16, message: &str) -> Response;
+
+/// Serves `listener` until `shutdown` completes, then lets requests in flight finish (up to
+/// `limits.shutdown_grace`). `handle` answers every request; `refuse` shapes the transport's
+/// own error responses.
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    limits: Limits,
+    handle: H,
+    refuse: Refusal,
+    shutdown: impl Future<Output = ()>,
+) where
+    H: Fn(Request) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response> + Send + 'static,
+{
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(limits.max_head.max(8192))
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        // Wait for a free slot before accepting, so a flood of connections queues in the
+        // kernel instead of costing a task each.
+        let permit = tokio::select! {
+            _ = &mut shutdown => break,
+            p = Arc::clone(&slots).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (stream, peer) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        // A client that stops reading its response cannot hold the connection forever.
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.write_timeout));
+        let handle = handle.clone();
+        let service = service_fn(move |req: hyper::Request<Incoming>| {
+            let handle = handle.clone();
+            async move { Ok::<_, Infallible>(answer(req, peer, limits, handle, refuse).await) }
+        });
+        let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after the shutdown grace period were dropped");
+    }
+}
+
+/// Reads the body (within the size and time limits), calls `handle`, and turns its answer
+/// into a hyper response.
+async fn answer<H, F>(
+    req: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    limits: Limits,
+    handle: H,
+    refuse: Refusal,
+) -> hyper::Response<Full<Bytes>>
 where
     H: Fn(Request) -> F,
     F: Future<Output = Response>,
 {
-    let _ = stream.set_nodelay(true);
-    let (read_half, mut write_half) = stream.into_split();
-    let mut reader = BufReader::new(read_half);
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    loop {
-        let req = match tokio::time::timeout(
-            IDLE,
-            read_request(&mut reader, &mut write_half, &mut buf, peer, max_body),
-        )
-        .await
-        {
-            Err(_) | Ok(Err(ReadError::Closed)) | Ok(Err(ReadError::Io)) => return,
-            Ok(Err(ReadError::Bad(status, message))) => {
-                let body = serde_json::json!({"__type": if status == 413 {"ImageTooLargeException"} else {"SerializationException"}, "Message": message});
-                let resp = Response {
-                    status,
-                    headers: vec![
-                        ("Content-Type".into(), "application/x-amz-json-1.1".into()),
-                        ("x-amzn-RequestId".into(), uuid::Uuid::new_v4().to_string()),
-                    ],
-                    body: body.to_string().into_bytes(),
-                };
-                let _ = write_response(&mut write_half, &resp, false).await;
-                return;
-            }
-            Ok(Ok(req)) => req,
-        };
-        let keep_alive = !req
-            .header("connection")
-            .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let resp = handle(req).await;
-        if write_response(&mut write_half, &resp, keep_alive)
-            .await
-            .is_err()
-            || !keep_alive
-        {
-            return;
-        }
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body as u64) {
+        let msg = format!(
+            "request body of {} bytes exceeds the {}-byte limit",
+            declared.unwrap_or(0),
+            limits.max_body
+        );
+        return closing(to_hyper(refuse(413, &msg)));
     }
-}
-
-async fn write_response<W: AsyncWriteExt + Unpin>(
-    w: &mut W,
-    resp: &Response,
-    keep_alive: bool,
-) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
-    for (k, v) in &resp.headers {
-        head.push_str(k);
-        head.push_str(": ");
-        head.push_str(v);
-        head.push_str("\r\n");
-    }
-    head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
-    head.push_str(if keep_alive {
-        "Connection: keep-alive\r\n\r\n"
-    } else {
-        "Connection: close\r\n\r\n"
-    });
-    let mut out = head.into_bytes();
-    out.extend_from_slice(&resp.body);
-    w.write_all(&out).await?;
-    w.flush().await
-}
-
-/// Reads more bytes into `buf`; `Closed` at EOF with nothing buffered.
-async fn fill<R: AsyncReadExt + Unpin>(r: &mut R, buf: &mut Vec<u8>) -> Result<(), ReadError> {
-    let mut chunk = [0u8; 16 * 1024];
-    match r.read(&mut chunk).await {
-        Ok(0) if buf.is_empty() => Err(ReadError::Closed),
-        Ok(0) => Err(ReadError::Io),
-        Ok(n) => {
-            buf.extend_from_slice(&chunk[..n]);
-            Ok(())
+    let body = match tokio::time::timeout(
+        limits.body_timeout,
+        Limited::new(body, limits.max_body).collect(),
+    )
+    .await
+    {
+        Err(_) => {
+            let msg = format!(
+                "the request body did not arrive within {} s",
+                limits.body_timeout.as_secs()
+            );
+            return closing(to_hyper(refuse(408, &msg)));
         }
-        Err(_) => Err(ReadError::Io),
-    }
-}
-
-async fn read_request<R, W>(
-    r: &mut R,
-    w: &mut W,
-    buf: &mut Vec<u8>,
-    peer: SocketAddr,
-    max_body: usize,
-) -> Result<Request, ReadError>
-where
-    R: AsyncReadExt + Unpin,
-    W: AsyncWriteExt + Unpin,
-{
-    // Head.
-    let (head_len, method, path, headers) = loop {
-        if !buf.is_empty() {
-            let mut hs = [httparse::EMPTY_HEADER; 64];
-            let mut req = httparse::Request::new(&mut hs);
-            match req.parse(buf) {
-                Ok(httparse::Status::Complete(n)) => {
-                    let headers: Vec<(String, String)> = req
-                        .headers
-                        .iter()
-                        .map(|h| {
-                            (
-                                h.name.to_ascii_lowercase(),
-                                String::from_utf8_lossy(h.value).trim().to_string(),
-                            )
-                        })
-                        .collect();
-                    break (
-                        n,
-                        req.method.unwrap_or("").to_string(),
-                        req.path.unwrap_or("/").to_string(),
-                        headers,
-                    );
-                }
-                Ok(httparse::Status::Partial) => {}
-                Err(e) => return Err(ReadError::Bad(400, format!("malformed HTTP request: {e}"))),
-            }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            let msg = format!("request body exceeds the {}-byte limit", limits.max_body);
+            return closing(to_hyper(refuse(413, &msg)));
         }
-        if buf.len() > MAX_HEAD {
-            return Err(ReadError::Bad(431, "request head too large".into()));
+        Ok(Err(e)) => {
+            let msg = format!("unreadable request body: {e}");
+            return closing(to_hyper(refuse(400, &msg)));
         }
-        fill(r, buf).await?;
+        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
     };
-    buf.drain(..head_len);
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let chunked =
-        get("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length = match get("content-length") {
-        Some(v) => Some(
-            v.parse::<usize>()
-                .map_err(|_| ReadError::Bad(400, format!("bad Content-Length `{v}`")))?,
-        ),
-        None => None,
-    };
-    if length.is_some_and(|n| n > max_body) {
-        return Err(ReadError::Bad(
-            413,
-            format!(
-                "request body of {} bytes exceeds the {max_body}-byte limit",
-                length.unwrap_or(0)
-            ),
-        ));
-    }
-    if get("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
-        w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-            .await
-            .map_err(|_| ReadError::Io)?;
-    }
-    let body = if chunked {
-        read_chunked(r, buf, max_body).await?
-    } else {
-        let n = length.unwrap_or(0);
-        while buf.len() < n {
-            fill(r, buf).await.map_err(|_| ReadError::Io)?;
-        }
-        buf.drain(..n).collect()
-    };
-    Ok(Request {
-        method,
-        path,
+    let headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).trim().to_string(),
+            )
+        })
+        .collect();
+    let request = Request {
+        method: parts.method.as_str().to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
         headers,
         body,
         peer,
-    })
+    };
+    to_hyper(handle(request).await)
 }
 
-async fn read_chunked<R: AsyncReadExt + Unpin>(
-    r: &mut R,
-    buf: &mut Vec<u8>,
-    max_body: usize,
-) -> Result<Vec<u8>, ReadError> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = loop {
-            if let Some(p) = buf.windows(2).position(|w| w == b"\r\n") {
-                break p;
-            }
-            if buf.len() > 1024 {
-                return Err(ReadError::Bad(400, "malformed chunk size line".into()));
-            }
-            fill(r, buf).await.map_err(|_| ReadError::Io)?;
-        };
-        let line = String::from_utf8_lossy(&buf[..line_end]).to_string();
-        let size_hex = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_hex, 16)
-            .map_err(|_| ReadError::Bad(400, format!("bad chunk size `{size_hex}`")))?;
-        buf.drain(..line_end + 2);
-        if size == 0 {
-            // Trailers, up to the empty line.
-            loop {
-                if let Some(p) = buf.windows(2).position(|w| w == b"\r\n") {
-                    let empty = p == 0;
-                    buf.drain(..p + 2);
-                    if empty {
-                        return Ok(body);
-                    }
-                } else {
-                    fill(r, buf).await.map_err(|_| ReadError::Io)?;
-                }
-            }
+fn to_hyper(resp: Response) -> hyper::Response<Full<Bytes>> {
+    let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
+    *out.status_mut() = hyper::StatusCode::from_u16(resp.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in resp.headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            out.headers_mut().append(name, value);
         }
-        if body.len() + size > max_body {
-            return Err(ReadError::Bad(
-                413,
-                format!("request body exceeds the {max_body}-byte limit"),
-            ));
-        }
-        while buf.len() < size + 2 {
-            fill(r, buf).await.map_err(|_| ReadError::Io)?;
-        }
-        body.extend_from_slice(&buf[..size]);
-        buf.drain(..size + 2);
     }
+    out
+}
+
+/// The response, with the connection closed after it (the rest of the request may still be
+/// on the wire).
+fn closing(mut resp: hyper::Response<Full<Bytes>>) -> hyper::Response<Full<Bytes>> {
+    resp.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    resp
 }

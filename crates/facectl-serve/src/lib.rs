@@ -82,6 +82,9 @@ pub struct ServeConfig {
     pub tps: Option<f64>,
     /// Access key and secret that requests must be signed with (`--require-signature`).
     pub require_signature: Option<(String, String)>,
+    /// With `require_signature`: accept `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` (a body the
+    /// signature does not cover). Off by default.
+    pub allow_unsigned_payload: bool,
     /// Concurrent engine computations (default: the number of CPUs).
     pub workers: usize,
     /// Largest request body, bytes.
@@ -102,6 +105,7 @@ impl Default for ServeConfig {
             latency: Duration::ZERO,
             tps: None,
             require_signature: None,
+            allow_unsigned_payload: false,
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             // Two 5 MB images in base64 (CompareFaces) plus JSON.
             max_body: 16 * 1024 * 1024,
@@ -139,6 +143,7 @@ pub(crate) struct State {
     s3: Option<images::S3Source>,
     cfg: ServeConfig,
     quota: Option<Quota>,
+    verifier: Option<sigv4::Verifier>,
     cpu: Semaphore,
 }
 
@@ -259,6 +264,15 @@ impl Server {
                 buckets: Mutex::new(HashMap::new()),
             }),
             cpu: Semaphore::new(cfg.workers.max(1)),
+            verifier: cfg
+                .require_signature
+                .clone()
+                .map(|(access_key, secret)| sigv4::Verifier {
+                    access_key,
+                    secret,
+                    region: cfg.region.clone(),
+                    allow_unsigned_payload: cfg.allow_unsigned_payload,
+                }),
             cfg,
         };
         Ok(Server {
@@ -282,33 +296,39 @@ impl Server {
         shapes::face_model_version(self.state.model())
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        let max_body = self.state.cfg.max_body;
-        tokio::pin!(shutdown);
-        loop {
-            tokio::select! {
-                _ = &mut shutdown => return,
-                accepted = self.listener.accept() => {
-                    let (stream, peer) = match accepted {
-                        Ok(x) => x,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "accept failed");
-                            tokio::time::sleep(Duration::from_millis(50)).await;
-                            continue;
-                        }
-                    };
-                    let state = Arc::clone(&self.state);
-                    tokio::spawn(async move {
-                        http::serve_connection(stream, peer, max_body, move |req| {
-                            let state = Arc::clone(&state);
-                            async move { handle(state, req).await }
-                        })
-                        .await;
-                    });
-                }
-            }
-        }
+        let limits = http::Limits {
+            max_body: self.state.cfg.max_body,
+            ..http::Limits::default()
+        };
+        let state = Arc::clone(&self.state);
+        let handler = move |req: Request| {
+            let state = Arc::clone(&state);
+            async move { handle(state, req).await }
+        };
+        http::serve(self.listener, limits, handler, transport_refusal, shutdown).await;
+    }
+}
+
+/// The transport's own refusals (body too large or too slow, unreadable) in the AWS JSON
+/// error shape.
+fn transport_refusal(status: u16, message: &str) -> Response {
+    let kind = match status {
+        413 => "ImageTooLargeException",
+        408 => "RequestTimeoutException",
+        _ => "SerializationException",
+    };
+    Response {
+        status,
+        headers: vec![
+            ("Content-Type".into(), "application/x-amz-json-1.1".into()),
+            ("x-amzn-RequestId".into(), uuid::Uuid::new_v4().to_string()),
+            ("x-amzn-ErrorType".into(), kind.into()),
+        ],
+        body: serde_json::json!({"__type": kind, "Message": message})
+            .to_string()
+            .into_bytes(),
     }
 }
 
@@ -396,8 +416,8 @@ async fn route(st: &Arc<State>, req: &Request, op: &str) -> Result<Value, RekErr
             OPERATIONS.join(", ")
         )));
     }
-    if let Some((key, secret)) = &st.cfg.require_signature {
-        sigv4::verify(req, key, secret)?;
+    if let Some(verifier) = &st.verifier {
+        verifier.verify(req)?;
     }
     if !st.cfg.latency.is_zero() {
         tokio::time::sleep(st.cfg.latency).await;

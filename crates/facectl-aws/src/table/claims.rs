@@ -4,6 +4,8 @@
 use super::item::{self, Item, LEASE_UNTIL, OWNER, STATUS};
 use super::{DynamoTable, Kind};
 use crate::error::{map_sdk_error, Call};
+use std::collections::HashMap;
+
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
 use facectl_core::model::{ImageClaim, ImageRecord, ImageStatus};
 use facectl_core::ports::{BackendResult, PersonTable};
@@ -20,10 +22,23 @@ fn build_err(e: impl std::fmt::Display) -> BackendError {
 /// Condition: the record is `pending` and held by `:owner`.
 const HELD: &str = "#st = :pending AND #ow = :owner";
 
+/// The names and values [`HELD`] refers to, for `owner`.
+type Placeholders = (HashMap<String, String>, HashMap<String, AttributeValue>);
+
+fn held_by(owner: &str) -> Placeholders {
+    (
+        HashMap::from([("#st".into(), STATUS.into()), ("#ow".into(), OWNER.into())]),
+        HashMap::from([
+            (":pending".into(), s(ImageStatus::Pending.as_str())),
+            (":owner".into(), s(owner)),
+        ]),
+    )
+}
+
 impl DynamoTable {
     /// The image record's Put for a commit, conditional on `image.claim` still holding it.
     pub(super) fn held_put(&self, image: &ImageRecord) -> BackendResult<TransactWriteItem> {
-        let owner = self.claim_owner(image)?;
+        let (names, values) = held_by(self.claim_owner(image)?);
         let done = ImageRecord {
             claim: None,
             ..image.clone()
@@ -32,10 +47,8 @@ impl DynamoTable {
             .table_name(&self.table)
             .set_item(Some(item::image_item(&self.schema, &done)))
             .condition_expression(HELD)
-            .expression_attribute_names("#st", STATUS)
-            .expression_attribute_names("#ow", OWNER)
-            .expression_attribute_values(":pending", s(ImageStatus::Pending.as_str()))
-            .expression_attribute_values(":owner", s(owner))
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
             .build()
             .map_err(build_err)?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -43,15 +56,13 @@ impl DynamoTable {
 
     /// A check that `image.claim` still holds the image (for transaction chunks before the last).
     pub(super) fn held_check(&self, image: &ImageRecord) -> BackendResult<TransactWriteItem> {
-        let owner = self.claim_owner(image)?;
+        let (names, values) = held_by(self.claim_owner(image)?);
         let check = ConditionCheck::builder()
             .table_name(&self.table)
             .set_key(Some(self.key(&item::image_key_value(&image.image_hash))))
             .condition_expression(HELD)
-            .expression_attribute_names("#st", STATUS)
-            .expression_attribute_names("#ow", OWNER)
-            .expression_attribute_values(":pending", s(ImageStatus::Pending.as_str()))
-            .expression_attribute_values(":owner", s(owner))
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
             .build()
             .map_err(build_err)?;
         Ok(TransactWriteItem::builder().condition_check(check).build())

@@ -162,7 +162,7 @@ fn detect_cmd(args: &Args) -> Result<(), String> {
             .analyze(&img, facectl_engine::FaceSelect::All)
             .map_err(|e| e.to_string())?;
         for f in faces {
-            let chroma = facectl_engine::recognizer::align(&img.rgb, &f.detection.landmarks)
+            let chroma = facectl_engine::align_face(&img, &f.detection)
                 .and_then(|a| facectl_engine::facecheck::skin_chroma(&a.planar));
             let evidence =
                 facectl_engine::facecheck::BUILTIN.evidence(chroma, f.embedding.as_slice());

@@ -9,8 +9,8 @@ pub(crate) mod users;
 use crate::error::RekError;
 use crate::images::RawImage;
 use crate::params::Params;
+use facectl_engine::align_face;
 use facectl_engine::quality::measure;
-use facectl_engine::recognizer::align;
 use facectl_engine::{
     quality_gate, DecodedImage, Detection, Engine, Quality, QualityIssue, QualityLevel,
     QualityThresholds, MAX_FACES,
@@ -60,7 +60,7 @@ pub(crate) fn assess(
     let found = dets
         .into_iter()
         .filter_map(|det| {
-            let aligned = align(&img.rgb, &det.landmarks)?;
+            let aligned = align_face(&img, &det)?;
             let quality = measure(&det, &aligned.planar);
             let issues = gate
                 .map(|t| quality_gate(&det, &quality, t))

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use facectl_engine::facecheck::{self, FaceCheck, FaceCheckModel};
-use facectl_engine::recognizer::align;
 use facectl_engine::{decode_file, DecodedImage, DetectParams, Detection, Engine, EngineConfig};
 
 use super::wider::parse_gt;
@@ -39,7 +38,7 @@ fn sample(
     label: i8,
     name: &str,
 ) -> Option<Sample> {
-    let face = align(&img.rgb, &d.landmarks)?;
+    let face = facectl_engine::align_face(img, d)?;
     let embedding = engine.embed(img, d).ok()?;
     Some(Sample {
         source,

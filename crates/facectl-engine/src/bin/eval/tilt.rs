@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> Result<(), String> {
             usable += 1;
             let deg = if i % 2 == 0 { angle } else { -angle };
             let (rgb, _) = facectl_engine::rotate::rotate(&img.rgb, deg);
-            let turned = DecodedImage { rgb, ..img };
+            let turned = DecodedImage::from_rgb(rgb);
             let Some(e) = largest(&engine, &turned)? else {
                 continue;
             };
