@@ -16,25 +16,36 @@ import sys
 from PIL import Image
 src, out = sys.argv[1], sys.argv[2]
 face = Image.open(src).convert("RGB")
-def big(k):
-    return face.resize((face.width * k, face.height * k), Image.NEAREST)
-Image.new("RGB", (9000, 9000), (128, 128, 128)).save(f"{out}/grey-9000x9000.png", optimize=True)
-Image.new("RGB", (12000, 9000), (128, 128, 128)).save(f"{out}/grey-12000x9000.png", optimize=True)
-big(1).save(f"{out}/face-640x480.jpg", quality=90)
-big(9).save(f"{out}/face-5760x4320.png", compress_level=1)
-big(9).save(f"{out}/face-5760x4320.jpg", quality=90)
-big(12).save(f"{out}/face-7680x5760.jpg", quality=90)
-big(13).save(f"{out}/face-8320x6240.jpg", quality=90)
+def save(img, ext, n, **kw):
+    img.save(f"{out}/{n:02d}-{img.width}x{img.height}.{ext}", **kw)
+n = 0
+for k, ext in [(1, "jpg"), (5, "jpg"), (7, "jpg"), (9, "jpg"), (9, "png"), (12, "jpg")]:
+    n += 1
+    save(face.resize((face.width * k, face.height * k), Image.NEAREST), ext, n,
+         **({"quality": 90} if ext == "jpg" else {"compress_level": 1}))
+for w, h in [(9000, 9000), (12000, 9000)]:
+    n += 1
+    save(Image.new("RGB", (w, h), (128, 128, 128)), "png", n, optimize=True)
 PY
 export FACECTL_DATA_DIR="$WORK/data"
+export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
+"$BIN" -q provision >/dev/null
+"$BIN" -q enroll --name "Barack Obama" "$SRC" >/dev/null
 printf '| photo | on disk | exit | wall s | peak RSS MB | answer |\n|---|---|---|---|---|---|\n'
-for f in face-640x480.jpg face-5760x4320.png face-5760x4320.jpg face-7680x5760.jpg face-8320x6240.jpg grey-9000x9000.png grey-12000x9000.png; do
+for path in "$WORK"/[0-9]*; do
+  f=$(basename "$path")
   set +e
-  /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" -q search "$WORK/$f" --format json >"$WORK/out" 2>"$WORK/err"
+  /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" -q --output json search "$WORK/$f" >"$WORK/out" 2>"$WORK/err"
   rc=$?
   set -e
-  read -r wall rss <"$WORK/time"
-  answer=$(head -c 300 "$WORK/out" | tr -d '\n' | cut -c1-60)
+  read -r wall rss < <(grep -v "^Command" "$WORK/time")
+  answer=$("$VENV/bin/python" -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+out = []
+for f in r.get("faces", []):
+    b, m = f["face"]["box"], f.get("matches") or [{}]
+    out.append("%s %.0f at %.0fx%.0f+%.0f+%.0f" % ((m[0].get("person") or {}).get("name", "unknown"), m[0].get("similarity", 0), b["width"], b["height"], b["x"], b["y"]))
+print("; ".join(out) or "no face")' "$WORK/out" 2>/dev/null || true)
   [ -s "$WORK/out" ] || answer=$(grep -v '^Command exited' "$WORK/err" | head -1 | cut -c1-90)
   size=$(du -k "$WORK/$f" | cut -f1)
   printf '| %s | %s KB | %s | %s | %s | %s |\n' "$f" "$size" "$rc" "$wall" "$((rss / 1024))" "$answer"
