@@ -393,4 +393,12 @@ pub struct ServeArgs {
     /// Concurrent face-engine computations [default: number of CPUs].
     #[arg(long)]
     pub workers: Option<usize>,
+    /// Access token for the web console and the REST API (also FACECTL_SERVE_TOKEN). Required
+    /// beyond loopback: when `--listen` is not a loopback address and none is given, one is
+    /// generated and printed once.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Serve only the Rekognition-compatible endpoint (no web console, no REST API).
+    #[arg(long)]
+    pub no_web: bool,
 }

@@ -31,6 +31,8 @@ pub const ENV_AWS_COLLECTION: &str = "FACECTL_AWS_COLLECTION";
 pub const ENV_AWS_TABLE: &str = "FACECTL_AWS_TABLE";
 /// aws backend: client-side limit on Rekognition calls per second.
 pub const ENV_AWS_TPS: &str = "FACECTL_AWS_TPS";
+/// `serve`: access token for the web console and the REST API (same as `--token`).
+pub const ENV_SERVE_TOKEN: &str = "FACECTL_SERVE_TOKEN";
 /// aws backend: standard AWS variables read by the AWS SDK itself (credentials chain).
 pub const ENV_AWS_STANDARD: &str =
     "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB], AWS_ACCESS_KEY_ID, ...";
@@ -69,6 +71,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         ENV_AWS_TPS,
         "aws: Rekognition calls per second, client side (default 5)",
+    ),
+    (
+        ENV_SERVE_TOKEN,
+        "serve: access token for the console and REST API (--token)",
     ),
     (
         ENV_AWS_STANDARD,

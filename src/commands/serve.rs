@@ -1,10 +1,12 @@
-//! `facectl serve`: the local Rekognition-compatible endpoint (settings in, address out).
+//! `facectl serve`: the Rekognition-compatible endpoint, the REST API and the web console
+//! (settings in, addresses out).
 
 use crate::cli::ServeArgs;
 use crate::exit;
 use crate::printer::Printer;
-use crate::settings::{OutputFormat, Settings};
+use crate::settings::{self, OutputFormat, Settings};
 use anyhow::{Context, Result};
+use facectl_serve::web::{generate_token, WebConfig};
 use facectl_serve::{ServeConfig, Server};
 use std::io::Write;
 
@@ -43,18 +45,83 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         workers: args.workers.unwrap_or(defaults.workers),
         max_body: defaults.max_body,
     };
-    let server = Server::bind(cfg.clone(), None).await?;
+    let token = args
+        .token
+        .clone()
+        .or_else(|| std::env::var(settings::ENV_SERVE_TOKEN).ok())
+        .filter(|t| !t.trim().is_empty());
+    if let Some(t) = &token {
+        if t.len() < 16
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_graphic() && c != ';' && c != ',')
+        {
+            anyhow::bail!(
+                "--token must be at least 16 printable characters without spaces, `;` or `,`"
+            );
+        }
+    }
+    let loopback = args.listen.ip().is_loopback();
+    let (token, generated) = match token {
+        Some(t) => (Some(t), false),
+        None if !loopback && !args.no_web => (Some(generate_token()), true),
+        None => (None, false),
+    };
+    let mut server = Server::bind(cfg.clone(), None).await?;
+    if !args.no_web {
+        let backend = crate::backend::open(settings).await?;
+        if settings.backend == settings::BackendKind::Local {
+            // Local resources are files in the data folder: a console user should not need a
+            // separate `provision` first. (AWS resources are created only by `provision`.)
+            facectl_core::service::provision::provision(&backend, false).await?;
+        }
+        server = server.with_web(WebConfig {
+            backend,
+            token: token.clone(),
+            max_photo_bytes: 20 * 1024 * 1024,
+            workers: cfg.workers,
+        });
+    }
     let url = format!("http://{}", server.local_addr());
+    let console = (!args.no_web).then(|| format!("{url}/console/"));
     // The address is data (scripts read it); the rest is for people.
     match printer.output {
         OutputFormat::Json | OutputFormat::Jsonl => {
-            printer.json(&serde_json::json!({"endpoint": url, "model": server.model(), "face_model_version": server.face_model_version()}))?
+            let mut out = serde_json::json!({"endpoint": url, "model": server.model(), "face_model_version": server.face_model_version()});
+            if let Some(c) = &console {
+                out["console"] = c.clone().into();
+                out["api"] = format!("{url}/api/v1").into();
+            }
+            if generated {
+                out["token"] = token.clone().into();
+            }
+            printer.json(&out)?
         }
         _ => printer.line(&url)?,
     }
     std::io::stdout().flush()?;
+    if let Some(c) = &console {
+        match (&token, generated) {
+            // Printed even with -q: without it nobody can use the console.
+            (Some(t), true) => eprintln!(
+                "facectl serve: web console on {c}?token={t} (access token generated for this run: {t}; set --token or {} to choose one)",
+                settings::ENV_SERVE_TOKEN
+            ),
+            (Some(_), false) => printer.note(&format!("facectl serve: web console on {c} (access token required)")),
+            (None, _) => printer.note(&format!("facectl serve: web console on {c}, REST API on {url}/api/v1")),
+        }
+    }
+    if !loopback && cfg.require_signature.is_none() {
+        printer.note(&format!(
+            "facectl serve: warning: the Rekognition endpoint on {url} answers unsigned requests from the network; use --require-signature"
+        ));
+    }
     printer.note(&format!(
-        "facectl serve: Rekognition-compatible endpoint on {url} (model {}, FaceModelVersion {}, store {}{}{}); Ctrl-C stops",
+        "facectl serve: Rekognition-compatible endpoint on {url} ({} backend for the console; model {}, FaceModelVersion {}, store {}{}{}); Ctrl-C stops",
+        match settings.backend {
+            settings::BackendKind::Local => "local",
+            settings::BackendKind::Aws => "aws",
+        },
         server.model(),
         server.face_model_version(),
         cfg.store_path

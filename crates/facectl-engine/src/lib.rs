@@ -29,6 +29,7 @@ pub mod quality;
 pub mod recognizer;
 pub mod rotate;
 mod runtime;
+mod thumbnail;
 
 pub use decode::{decode_file, decode_image, DecodeLimits, DecodedImage, ImageFormatName};
 pub use detector::{DetectParams, Detection};
@@ -47,3 +48,4 @@ pub use models::{install, InstalledModels, ModelSource};
 pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};
 pub use recognizer::{Embedding, ARCFACE_TEMPLATE, EMBEDDING_DIM};
 pub use runtime::sha256_hex;
+pub use thumbnail::face_thumbnail;

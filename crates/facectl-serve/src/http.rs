@@ -54,6 +54,8 @@ pub struct Response {
 pub struct Limits {
     /// Largest request body, bytes (413 above it).
     pub max_body: usize,
+    /// Largest body on paths the [`Policy`] marks as uploads (photo forms), bytes.
+    pub max_upload_body: usize,
     /// Largest request head (request line and headers), bytes.
     pub max_head: usize,
     /// Time a client has to send a request head, from connecting or from the last response
@@ -73,6 +75,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_body: 16 * 1024 * 1024,
+            max_upload_body: 64 * 1024 * 1024,
             max_head: 64 * 1024,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
@@ -83,17 +86,23 @@ impl Default for Limits {
     }
 }
 
-/// An error the transport answers itself (body too large, too slow), in the endpoint's shape.
-pub type Refusal = fn(status: u16, message: &str) -> Response;
+/// What the transport needs to know of the paths it serves.
+#[derive(Clone, Copy)]
+pub struct Policy {
+    /// Shapes an error the transport answers itself (body too large, too slow) for the path.
+    pub refuse: fn(status: u16, message: &str, path: &str) -> Response,
+    /// Paths whose bodies may be up to [`Limits::max_upload_body`].
+    pub is_upload: fn(path: &str) -> bool,
+}
 
 /// Serves `listener` until `shutdown` completes, then lets requests in flight finish (up to
-/// `limits.shutdown_grace`). `handle` answers every request; `refuse` shapes the transport's
-/// own error responses.
+/// `limits.shutdown_grace`). `handle` answers every request; `policy` shapes the transport's
+/// own error responses and picks each path's body limit.
 pub async fn serve<H, F>(
     listener: TcpListener,
     limits: Limits,
     handle: H,
-    refuse: Refusal,
+    policy: Policy,
     shutdown: impl Future<Output = ()>,
 ) where
     H: Fn(Request) -> F + Clone + Send + Sync + 'static,
@@ -136,7 +145,7 @@ pub async fn serve<H, F>(
         let handle = handle.clone();
         let service = service_fn(move |req: hyper::Request<Incoming>| {
             let handle = handle.clone();
-            async move { Ok::<_, Infallible>(answer(req, peer, limits, handle, refuse).await) }
+            async move { Ok::<_, Infallible>(answer(req, peer, limits, handle, policy).await) }
         });
         let conn = builder.serve_connection(TokioIo::new(Box::pin(stream)), service);
         let conn = graceful.watch(conn);
@@ -163,49 +172,53 @@ async fn answer<H, F>(
     peer: SocketAddr,
     limits: Limits,
     handle: H,
-    refuse: Refusal,
+    policy: Policy,
 ) -> hyper::Response<Full<Bytes>>
 where
     H: Fn(Request) -> F,
     F: Future<Output = Response>,
 {
     let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let refuse = |status: u16, message: &str| (policy.refuse)(status, message, &path);
+    let max_body = if (policy.is_upload)(&path) {
+        limits.max_upload_body
+    } else {
+        limits.max_body
+    };
     let declared = parts
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body as u64) {
+    if declared.is_some_and(|n| n > max_body as u64) {
         let msg = format!(
-            "request body of {} bytes exceeds the {}-byte limit",
+            "request body of {} bytes exceeds the {max_body}-byte limit",
             declared.unwrap_or(0),
-            limits.max_body
         );
         return closing(to_hyper(refuse(413, &msg)));
     }
-    let body = match tokio::time::timeout(
-        limits.body_timeout,
-        Limited::new(body, limits.max_body).collect(),
-    )
-    .await
-    {
-        Err(_) => {
-            let msg = format!(
-                "the request body did not arrive within {} s",
-                limits.body_timeout.as_secs()
-            );
-            return closing(to_hyper(refuse(408, &msg)));
-        }
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            let msg = format!("request body exceeds the {}-byte limit", limits.max_body);
-            return closing(to_hyper(refuse(413, &msg)));
-        }
-        Ok(Err(e)) => {
-            let msg = format!("unreadable request body: {e}");
-            return closing(to_hyper(refuse(400, &msg)));
-        }
-        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
-    };
+    let body =
+        match tokio::time::timeout(limits.body_timeout, Limited::new(body, max_body).collect())
+            .await
+        {
+            Err(_) => {
+                let msg = format!(
+                    "the request body did not arrive within {} s",
+                    limits.body_timeout.as_secs()
+                );
+                return closing(to_hyper(refuse(408, &msg)));
+            }
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+                let msg = format!("request body exceeds the {max_body}-byte limit");
+                return closing(to_hyper(refuse(413, &msg)));
+            }
+            Ok(Err(e)) => {
+                let msg = format!("unreadable request body: {e}");
+                return closing(to_hyper(refuse(400, &msg)));
+            }
+            Ok(Ok(collected)) => collected.to_bytes().to_vec(),
+        };
     let headers = parts
         .headers
         .iter()

@@ -1,6 +1,7 @@
-//! facectl-serve: a local endpoint that speaks Rekognition's AWS JSON 1.1 protocol for the face
-//! and user operations, backed by facectl's on-device engine and a SQLite store, so boto3 and AWS SDK code
-//! (and facectl's own aws backend) run offline.
+//! facectl-serve: one HTTP server with three faces: an endpoint that speaks Rekognition's AWS
+//! JSON 1.1 protocol for the face and user operations (backed by facectl's on-device engine and a
+//! SQLite store, so boto3 and AWS SDK code, and facectl's own aws backend, run offline); and, when
+//! given a backend ([`Server::with_web`]), a REST API and a web console over the service layer.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,6 +20,7 @@ pub mod params;
 mod shapes;
 pub mod sigv4;
 pub mod store;
+pub mod web;
 
 pub use error::{RekError, ServeError};
 
@@ -205,6 +207,7 @@ impl State {
 pub struct Server {
     listener: TcpListener,
     state: Arc<State>,
+    web: Option<Arc<web::Web>>,
 }
 
 impl Server {
@@ -278,7 +281,14 @@ impl Server {
         Ok(Server {
             listener,
             state: Arc::new(state),
+            web: None,
         })
+    }
+
+    /// Serves the REST API and the web console too, over `cfg.backend`.
+    pub fn with_web(mut self, cfg: web::WebConfig) -> Server {
+        self.web = Some(Arc::new(web::Web::new(cfg)));
+        self
     }
 
     /// The address actually bound (useful with port 0).
@@ -303,11 +313,55 @@ impl Server {
             ..http::Limits::default()
         };
         let state = Arc::clone(&self.state);
+        let web = self.web.clone();
         let handler = move |req: Request| {
             let state = Arc::clone(&state);
-            async move { handle(state, req).await }
+            let web = web.clone();
+            async move {
+                match web {
+                    Some(web) if web::owns(&req.method, &req.path, req.header("accept")) => {
+                        let t0 = Instant::now();
+                        let (method, path, peer) = (req.method.clone(), req.path.clone(), req.peer);
+                        let resp = web.handle(req).await;
+                        tracing::info!(
+                            method,
+                            path = web::auth::path_only(&path),
+                            status = resp.status,
+                            ms = t0.elapsed().as_millis() as u64,
+                            %peer,
+                            "request"
+                        );
+                        resp
+                    }
+                    _ => handle(state, req).await,
+                }
+            }
         };
-        http::serve(self.listener, limits, handler, transport_refusal, shutdown).await;
+        let policy = if self.web.is_some() {
+            http::Policy {
+                refuse: web_or_rekognition_refusal,
+                is_upload: is_web_path,
+            }
+        } else {
+            http::Policy {
+                refuse: |status, message, _| transport_refusal(status, message),
+                is_upload: |_| false,
+            }
+        };
+        http::serve(self.listener, limits, handler, policy, shutdown).await;
+    }
+}
+
+/// Web paths (REST API, seeds' routes, console) that take photo uploads.
+fn is_web_path(path: &str) -> bool {
+    web::owns("POST", path, None)
+}
+
+fn web_or_rekognition_refusal(status: u16, message: &str, path: &str) -> Response {
+    if is_web_path(path) {
+        web::refusal(status, message)
+    } else {
+        transport_refusal(status, message)
     }
 }
 

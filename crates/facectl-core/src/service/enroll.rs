@@ -1,14 +1,15 @@
 //! `enroll`: index faces of one person from a few photos.
 
 use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions, RecoveryReport};
-use super::search::{search, SearchOptions, DEFAULT_THRESHOLD};
+use super::search::{search_photo, SearchOptions, DEFAULT_THRESHOLD};
+use super::Photo;
 use crate::error::ServiceError;
 use crate::model::{FaceSelect, PersonInfo};
 use crate::naming::{is_valid_person_id, person_id_for};
 use crate::ports::Backend;
 use crate::progress::{Progress, ProgressEvent};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Who to enroll: a new or existing person by name, or an existing person by id.
 #[derive(Clone, Debug)]
@@ -126,31 +127,85 @@ pub async fn enroll(
     opts: &IngestOptions,
     progress: &dyn Progress,
 ) -> Result<EnrollReport, ServiceError> {
-    if files.is_empty() {
+    let sources: Vec<Source> = files.iter().map(|p| Source::File(p)).collect();
+    enroll_sources(backend, target, &sources, opts, progress).await
+}
+
+/// Enroll photos already in memory (uploads) as one person, one after the other.
+pub async fn enroll_photos(
+    backend: &Backend,
+    target: &EnrollTarget,
+    photos: &[Photo],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<EnrollReport, ServiceError> {
+    let sources: Vec<Source> = photos.iter().map(Source::Photo).collect();
+    enroll_sources(backend, target, &sources, opts, progress).await
+}
+
+/// A photo to enroll: a file, read when its turn comes, or one in memory.
+enum Source<'a> {
+    File(&'a Path),
+    Photo(&'a Photo),
+}
+
+impl Source<'_> {
+    fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Photo(p) => p.name.clone(),
+        }
+    }
+}
+
+async fn enroll_sources(
+    backend: &Backend,
+    target: &EnrollTarget,
+    sources: &[Source<'_>],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<EnrollReport, ServiceError> {
+    if sources.is_empty() {
         return Err(ServiceError::InvalidInput("no image given".into()));
     }
     let person = resolve_person(backend, target).await?;
     let recovery = ingest::recover(backend, progress).await?;
     progress.event(ProgressEvent::Started {
-        total: files.len() as u64,
+        total: sources.len() as u64,
         label: format!("enrolling {}", person.name),
     });
     let in_flight = InFlight::default();
-    let mut outcomes = Vec::with_capacity(files.len());
+    let mut outcomes = Vec::with_capacity(sources.len());
     let mut likely_duplicates = Vec::new();
-    for path in files {
-        if let Some(dup) = other_person(backend, path, &person).await {
-            tracing::debug!(
-                file = %path.display(),
-                other = %dup.other.name,
-                similarity = dup.similarity,
-                "this face already matches another enrolled person"
-            );
-            likely_duplicates.push(dup);
-        }
-        let outcome = ingest::ingest_file(backend, path, &person, opts, &in_flight).await?;
+    for source in sources {
+        let read;
+        let photo = match source {
+            Source::Photo(p) => Ok(*p),
+            Source::File(path) => match Photo::read(path, opts.max_bytes) {
+                Ok(p) => {
+                    read = p;
+                    Ok(&read)
+                }
+                Err(e) => Err(e),
+            },
+        };
+        let outcome = match photo {
+            Err(e) => FileOutcome::failed(Path::new(&source.name()), &person, e.to_string()),
+            Ok(photo) => {
+                if let Some(dup) = other_person(backend, photo, &person).await {
+                    tracing::debug!(
+                        file = %photo.name,
+                        other = %dup.other.name,
+                        similarity = dup.similarity,
+                        "this face already matches another enrolled person"
+                    );
+                    likely_duplicates.push(dup);
+                }
+                ingest::ingest_photo(backend, photo, &person, opts, &in_flight).await?
+            }
+        };
         progress.event(ProgressEvent::ItemDone {
-            item: path.display().to_string(),
+            item: source.name(),
             outcome: outcome.status.as_str().to_string(),
             ok: matches!(outcome.status, FileStatus::Imported | FileStatus::Skipped),
         });
@@ -170,7 +225,7 @@ pub async fn enroll(
 /// `person`. Advisory: a photo that cannot be searched is left to the ingest to report.
 async fn other_person(
     backend: &Backend,
-    path: &std::path::Path,
+    photo: &Photo,
     person: &PersonInfo,
 ) -> Option<LikelyDuplicate> {
     let opts = SearchOptions {
@@ -178,7 +233,7 @@ async fn other_person(
         threshold: DEFAULT_THRESHOLD,
         max_matches: 2,
     };
-    let report = search(backend, path, &opts).await.ok()?;
+    let report = search_photo(backend, photo, &opts).await.ok()?;
     let face = report.faces.into_iter().next()?;
     // Only when the best person is somebody else: more photos of the same person often match
     // lookalikes below them too.
@@ -187,7 +242,7 @@ async fn other_person(
         return None;
     }
     Some(LikelyDuplicate {
-        path: path.to_path_buf(),
+        path: PathBuf::from(&photo.name),
         other: m.person?,
         similarity: m.similarity,
         face_id: m.face_id,

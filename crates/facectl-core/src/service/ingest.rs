@@ -7,7 +7,7 @@
 //! (in [`super::recovery`]) cleans up after runs that are gone, never after live ones.
 
 use super::claims::{is_abandoned, Writer};
-use super::{image_key, read_image_file, recovery, sha256_hex, sniff_format, with_retry};
+use super::{image_key, recovery, sha256_hex, sniff_format, with_retry, Photo};
 use crate::error::{BackendError, ServiceError};
 use crate::model::*;
 use crate::ports::{Backend, ImageInput, IndexRequest};
@@ -111,6 +111,10 @@ impl FileOutcome {
             unindexed: Vec::new(),
             reason: None,
         }
+    }
+    /// A file that could not be read (or was refused before any work).
+    pub fn failed(path: &Path, person: &PersonInfo, reason: String) -> Self {
+        FileOutcome::new(path, person, FileStatus::Failed).with_reason(reason)
     }
     fn with_reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
@@ -230,17 +234,26 @@ pub async fn ingest_file(
     opts: &IngestOptions,
     in_flight: &InFlight,
 ) -> Result<FileOutcome, ServiceError> {
-    let bytes = match read_image_file(path, opts.max_bytes) {
-        Ok(b) => b,
-        Err(ServiceError::Backend(e)) => {
-            return Ok(FileOutcome::new(path, person, FileStatus::Failed).with_reason(e.to_string()))
-        }
-        Err(e) => {
-            return Ok(FileOutcome::new(path, person, FileStatus::Failed).with_reason(e.to_string()))
-        }
+    let photo = match Photo::read(path, opts.max_bytes) {
+        Ok(p) => p,
+        Err(e) => return Ok(FileOutcome::failed(path, person, e.to_string())),
     };
-    let mut out = ingest_bytes(backend, path, &bytes, person, opts, in_flight).await?;
-    if out.status != FileStatus::Failed && is_truncated_jpeg(&bytes) {
+    ingest_photo(backend, &photo, person, opts, in_flight).await
+}
+
+/// Ingest one photo already in memory (an upload) for `person`, as [`ingest_file`] does; the
+/// outcome's `path` is the photo's name.
+pub async fn ingest_photo(
+    backend: &Backend,
+    photo: &Photo,
+    person: &PersonInfo,
+    opts: &IngestOptions,
+    in_flight: &InFlight,
+) -> Result<FileOutcome, ServiceError> {
+    let path = Path::new(&photo.name);
+    let bytes = &photo.bytes;
+    let mut out = ingest_bytes(backend, path, bytes, person, opts, in_flight).await?;
+    if out.status != FileStatus::Failed && is_truncated_jpeg(bytes) {
         let warning = "warning: truncated JPEG (the end of the image data is missing; \
                        the part that is there was used)";
         out.reason = Some(match out.reason.take() {

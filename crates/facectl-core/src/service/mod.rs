@@ -58,6 +58,56 @@ pub fn read_image_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ServiceEr
     Ok(bytes)
 }
 
+/// A photo in memory (a file already read, or an upload) and the name messages give it.
+#[derive(Clone, Debug)]
+pub struct Photo {
+    /// Where it came from: a path, or `upload:<file name>`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Photo {
+    /// Reads an image file (see [`read_image_file`]).
+    pub fn read(path: &Path, max_bytes: u64) -> Result<Photo, ServiceError> {
+        Ok(Photo {
+            name: path.display().to_string(),
+            bytes: read_image_file(path, max_bytes)?,
+        })
+    }
+
+    /// A photo received over the network, refused when empty or over `max_bytes`.
+    pub fn upload(name: &str, bytes: Vec<u8>, max_bytes: u64) -> Result<Photo, ServiceError> {
+        let invalid = |reason: String| {
+            ServiceError::Backend(BackendError::InvalidImage {
+                origin: name.to_string(),
+                reason,
+            })
+        };
+        if bytes.is_empty() {
+            return Err(invalid("the upload is empty".into()));
+        }
+        if bytes.len() as u64 > max_bytes {
+            return Err(invalid(format!(
+                "the upload is {} bytes, over the {max_bytes} byte limit",
+                bytes.len()
+            )));
+        }
+        Ok(Photo {
+            name: name.to_string(),
+            bytes,
+        })
+    }
+
+    /// The photo as a backend input.
+    pub fn input(&self) -> crate::ports::ImageInput<'_> {
+        crate::ports::ImageInput {
+            bytes: &self.bytes,
+            key: "",
+            origin: &self.name,
+        }
+    }
+}
+
 /// What kind of special file this is, for messages.
 pub fn special_kind(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]

@@ -2,11 +2,11 @@
 //! face), the runner-up when it is close, names joined from the person table.
 
 use super::bulk_import::plan;
-use super::{read_image_file, DEFAULT_MAX_IMAGE_BYTES};
+use super::{Photo, DEFAULT_MAX_IMAGE_BYTES};
 use crate::error::{BackendError, ServiceError};
 use crate::model::{FaceDetail, FaceMatch, FaceSearchResult, FaceSelect};
 use crate::naming::Naming;
-use crate::ports::{Backend, ImageInput, SearchRequest};
+use crate::ports::{Backend, SearchRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -108,8 +108,17 @@ pub async fn search(
     opts: &SearchOptions,
 ) -> Result<SearchReport, ServiceError> {
     check_options(opts)?;
-    let bytes = read_image_file(path, DEFAULT_MAX_IMAGE_BYTES)?;
-    let origin = path.display().to_string();
+    let photo = Photo::read(path, DEFAULT_MAX_IMAGE_BYTES)?;
+    search_photo(backend, &photo, opts).await
+}
+
+/// Search the collection for every face (or the largest) in a photo already in memory.
+pub async fn search_photo(
+    backend: &Backend,
+    photo: &Photo,
+    opts: &SearchOptions,
+) -> Result<SearchReport, ServiceError> {
+    check_options(opts)?;
     let req = SearchRequest {
         select: opts.select,
         threshold: opts.threshold,
@@ -118,15 +127,10 @@ pub async fn search(
             .saturating_mul(FACES_PER_PERSON)
             .clamp(16, 4096),
     };
-    let input = ImageInput {
-        bytes: &bytes,
-        key: "",
-        origin: &origin,
-    };
-    let mut faces = backend.collection.search_image(input, &req).await?;
+    let mut faces = backend.collection.search_image(photo.input(), &req).await?;
     join_people(backend, &mut faces).await?;
     Ok(SearchReport {
-        image: path.to_path_buf(),
+        image: PathBuf::from(&photo.name),
         threshold: opts.threshold,
         faces: faces
             .into_iter()

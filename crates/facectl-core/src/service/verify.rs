@@ -1,10 +1,10 @@
 //! `verify` (a photo against one person's faces) and `compare` (two photos).
 
 use super::search::check_threshold;
-use super::{read_image_file, DEFAULT_MAX_IMAGE_BYTES};
+use super::{Photo, DEFAULT_MAX_IMAGE_BYTES};
 use crate::error::ServiceError;
 use crate::model::{FaceDetail, PersonInfo};
-use crate::ports::{Backend, ImageInput};
+use crate::ports::Backend;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -71,6 +71,29 @@ pub async fn verify(
 ) -> Result<VerifyReport, ServiceError> {
     check_threshold(threshold)?;
     let person = find_person(backend, who).await?;
+    let face_ids = enrolled_faces(backend, &person).await?;
+    let photo = Photo::read(path, DEFAULT_MAX_IMAGE_BYTES)?;
+    verify_against(backend, &photo, person, face_ids, threshold).await
+}
+
+/// Verify the largest face of a photo in memory against every enrolled face of one person.
+pub async fn verify_photo(
+    backend: &Backend,
+    photo: &Photo,
+    who: &PersonRef,
+    threshold: f32,
+) -> Result<VerifyReport, ServiceError> {
+    check_threshold(threshold)?;
+    let person = find_person(backend, who).await?;
+    let face_ids = enrolled_faces(backend, &person).await?;
+    verify_against(backend, photo, person, face_ids, threshold).await
+}
+
+/// The person's face ids; a person without faces cannot be verified against.
+async fn enrolled_faces(
+    backend: &Backend,
+    person: &PersonInfo,
+) -> Result<Vec<String>, ServiceError> {
     let face_ids: Vec<String> = backend
         .table
         .faces_of_person(&person.person_id)
@@ -84,16 +107,22 @@ pub async fn verify(
             person.name
         )));
     }
-    let bytes = read_image_file(path, DEFAULT_MAX_IMAGE_BYTES)?;
-    let origin = path.display().to_string();
-    let input = ImageInput {
-        bytes: &bytes,
-        key: "",
-        origin: &origin,
-    };
-    let result = backend.collection.match_faces(input, &face_ids).await?;
+    Ok(face_ids)
+}
+
+async fn verify_against(
+    backend: &Backend,
+    photo: &Photo,
+    person: PersonInfo,
+    face_ids: Vec<String>,
+    threshold: f32,
+) -> Result<VerifyReport, ServiceError> {
+    let result = backend
+        .collection
+        .match_faces(photo.input(), &face_ids)
+        .await?;
     let mut report = VerifyReport {
-        image: path.to_path_buf(),
+        image: PathBuf::from(&photo.name),
         person,
         matched: false,
         similarity: None,
@@ -104,7 +133,7 @@ pub async fn verify(
         reason: None,
     };
     match result {
-        None => report.reason = Some(format!("{origin}: no face found")),
+        None => report.reason = Some(format!("{}: no face found", photo.name)),
         Some(r) => {
             report.face = Some(r.face);
             if let Some(best) = r.matches.first() {
@@ -141,24 +170,28 @@ pub async fn compare(
     threshold: f32,
 ) -> Result<CompareReport, ServiceError> {
     check_threshold(threshold)?;
-    let a = read_image_file(source, DEFAULT_MAX_IMAGE_BYTES)?;
-    let b = read_image_file(target, DEFAULT_MAX_IMAGE_BYTES)?;
-    let (oa, ob) = (source.display().to_string(), target.display().to_string());
-    let ia = ImageInput {
-        bytes: &a,
-        key: "",
-        origin: &oa,
-    };
-    let ib = ImageInput {
-        bytes: &b,
-        key: "",
-        origin: &ob,
-    };
-    let outcome = backend.collection.compare(ia, ib).await?;
+    let a = Photo::read(source, DEFAULT_MAX_IMAGE_BYTES)?;
+    let b = Photo::read(target, DEFAULT_MAX_IMAGE_BYTES)?;
+    compare_photos(backend, &a, &b, threshold).await
+}
+
+/// Compare the largest faces of two photos in memory.
+pub async fn compare_photos(
+    backend: &Backend,
+    source: &Photo,
+    target: &Photo,
+    threshold: f32,
+) -> Result<CompareReport, ServiceError> {
+    check_threshold(threshold)?;
+    let outcome = backend
+        .collection
+        .compare(source.input(), target.input())
+        .await?;
+    let (source, target) = (PathBuf::from(&source.name), PathBuf::from(&target.name));
     Ok(match outcome {
         Some(o) => CompareReport {
-            source: source.to_path_buf(),
-            target: target.to_path_buf(),
+            source,
+            target,
             matched: o.similarity >= threshold,
             similarity: Some(o.similarity),
             threshold,
@@ -167,8 +200,8 @@ pub async fn compare(
             reason: None,
         },
         None => CompareReport {
-            source: source.to_path_buf(),
-            target: target.to_path_buf(),
+            source,
+            target,
             matched: false,
             similarity: None,
             threshold,
