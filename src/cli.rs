@@ -373,7 +373,8 @@ pub struct ServeArgs {
     /// Address to listen on (loopback by default; port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8095", value_name = "HOST:PORT")]
     pub listen: std::net::SocketAddr,
-    /// Keep collections in memory only (nothing written to the data dir).
+    /// Keep collections in memory only (nothing written to the data dir; the console's local
+    /// data goes to a temporary folder removed at exit).
     #[arg(long)]
     pub in_memory: bool,
     /// Delay added to every request, in milliseconds (for tests and benchmarks).

@@ -1,6 +1,7 @@
-//! `facectl serve` against boto3: runs the Python conformance suite
-//! (tests/rekognition_conformance/conformance.py) with the moto venv's python, which starts its
-//! own moto_server and `facectl serve` processes from this build's binary.
+//! `facectl serve` over HTTP, as applications use it: the boto3 conformance suite of the
+//! Rekognition endpoint (tests/rekognition_conformance/conformance.py) and the REST API suite on
+//! both backends (tests/rest_api/rest_api.py), each run with the moto venv's python, which starts
+//! its own moto_server and `facectl serve` processes from this build's binary.
 //!
 //! Needs FACECTL_MODEL_DIR (fails, never skips, without it) and the venv from
 //! `scripts/moto.sh install` (run here; idempotent, needs python3 and PyPI the first time).
@@ -26,8 +27,21 @@ fn venv() -> PathBuf {
 
 #[test]
 fn boto3_conformance_suite_passes() {
+    run_suite("tests/rekognition_conformance/conformance.py");
+}
+
+#[test]
+fn rest_api_suite_passes_on_both_backends() {
+    run_suite("tests/rest_api/rest_api.py");
+}
+
+/// Runs one unittest suite with the venv's python; fails (never skips) when anything is off.
+fn run_suite(script: &str) {
     let models = common::model_dir();
     let root = repo_root();
+    // Both suites share the venv: one install at a time.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     let install = Command::new(root.join("scripts/moto.sh"))
         .arg("install")
         .current_dir(&root)
@@ -40,13 +54,14 @@ fn boto3_conformance_suite_passes() {
         String::from_utf8_lossy(&install.stdout),
         String::from_utf8_lossy(&install.stderr)
     );
+    drop(guard);
     let python = venv().join("bin/python");
     assert!(
         python.exists(),
         "{} is missing after scripts/moto.sh install",
         python.display()
     );
-    let script = root.join("tests/rekognition_conformance/conformance.py");
+    let script = root.join(script);
     let out = Command::new(&python)
         .arg(&script)
         .arg("-v")
@@ -62,8 +77,9 @@ fn boto3_conformance_suite_passes() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "the boto3 conformance suite failed ({}):\n--- stdout ---\n{stdout}\n--- stderr (unittest output) ---\n{stderr}",
-        out.status
+        "{script} failed ({}):\n--- stdout ---\n{stdout}\n--- stderr (unittest output) ---\n{stderr}",
+        out.status,
+        script = script.display()
     );
     // unittest reports on stderr; make sure tests really ran.
     assert!(

@@ -68,8 +68,22 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         None => (None, false),
     };
     let mut server = Server::bind(cfg.clone(), None).await?;
+    // With --in-memory nothing goes to the data folder: the console's local data lives in a
+    // temporary folder, removed when the server stops.
+    let scratch = if args.in_memory && settings.backend == settings::BackendKind::Local {
+        Some(tempfile::tempdir().context("cannot create a temporary folder for --in-memory")?)
+    } else {
+        None
+    };
     if !args.no_web {
-        let backend = crate::backend::open(settings).await?;
+        let backend = match &scratch {
+            Some(dir) => {
+                let mut s = settings.clone();
+                s.data_dir = dir.path().to_path_buf();
+                crate::backend::open(&s).await?
+            }
+            None => crate::backend::open(settings).await?,
+        };
         if settings.backend == settings::BackendKind::Local {
             // Local resources are files in the data folder: a console user should not need a
             // separate `provision` first. (AWS resources are created only by `provision`.)
@@ -135,6 +149,7 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         },
     ));
     server.run(stop_signal()).await;
+    drop(scratch);
     printer.note("facectl serve: stopped");
     Ok(exit::OK)
 }
