@@ -534,6 +534,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -l listen -d 'Add
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l latency-ms -d 'Delay added to every request, in milliseconds (for tests and benchmarks)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l account -d 'Account id in collection ARNs' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l workers -d 'Concurrent face-engine computations [default: number of CPUs]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l token -d 'Access token for the web console and the REST API (also FACECTL_SERVE_TOKEN). Required beyond loopback: when `--listen` is not a loopback address and none is given, one is generated and printed once' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
@@ -556,9 +557,10 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -l table -d 'Dyna
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
-complete -c facectl -n "__fish_facectl_using_subcommand serve" -l in-memory -d 'Keep collections in memory only (nothing written to the data dir)'
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l in-memory -d 'Keep collections in memory only (nothing written to the data dir; the console\'s local data goes to a temporary folder removed at exit)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l require-signature -d 'Verify SigV4 signatures with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (else any signature, or none, is accepted)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l allow-unsigned-payload -d 'With --require-signature, also accept `X-Amz-Content-SHA256: UNSIGNED-PAYLOAD` (a request body the signature does not cover). Off by default'
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l no-web -d 'Serve only the Rekognition-compatible endpoint (no web console, no REST API)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'

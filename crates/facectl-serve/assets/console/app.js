@@ -92,7 +92,8 @@ function showFaces(blob, report) {
     $("who-faces").replaceChildren();
     img.onload = () => {
       const w = img.naturalWidth, h = img.naturalHeight;
-      const faces = report.faces || [];
+      // Left to right, as people read the photo.
+      const faces = (report.faces || []).slice().sort((a, b) => a.face.box.x - b.face.box.x);
       faces.forEach((f, i) => {
         const box = f.face.box;
         const best = (f.matches || [])[0];
