@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('provision', 'provision', [CompletionResultType]::ParameterValue, 'Create the image store, face collection and person table (idempotent)')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Index a person''s face from one or more photos')
             [CompletionResult]::new('bulk-import', 'bulk-import', [CompletionResultType]::ParameterValue, 'Import a folder of photos; persons from folder names, file names or a CSV')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Import photos as they land in a folder (new and changed files, once each)')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find who is in a photo')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check whether a photo shows a given enrolled person (1:1)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Check whether two photos show the same person')
@@ -165,6 +166,47 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('--tps', '--tps', [CompletionResultType]::ParameterName, 'Client-side limit on Rekognition calls per second [default: 5]')
             [CompletionResult]::new('--hash-key', '--hash-key', [CompletionResultType]::ParameterName, 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)')
             [CompletionResult]::new('--name-attr', '--name-attr', [CompletionResultType]::ParameterName, 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)')
+            [CompletionResult]::new('--all-faces', '--all-faces', [CompletionResultType]::ParameterName, 'Index every face in the photo (up to 100) instead of the largest')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars (they are hidden anyway when stderr is not a terminal)')
+            [CompletionResult]::new('--force-path-style', '--force-path-style', [CompletionResultType]::ParameterName, 'Path-style S3 addressing (for S3-compatible servers)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'facectl;watch' {
+            [CompletionResult]::new('--name-from', '--name-from', [CompletionResultType]::ParameterName, 'How persons are named (ignored with --mapping)')
+            [CompletionResult]::new('--mapping', '--mapping', [CompletionResultType]::ParameterName, 'CSV mapping `file,name[,...]`, as for bulk-import (re-read on every pass)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files processed at once (default 2, or `jobs` in the config file)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files processed at once (default 2, or `jobs` in the config file)')
+            [CompletionResult]::new('--multiple', '--multiple', [CompletionResultType]::ParameterName, 'When a photo shows several faces of similar size')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'Seconds a file must stay unchanged (size and time) before it is imported')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Longest pause between two walks of the folder, seconds (file-system events start one sooner; with --poll this is the polling period)')
+            [CompletionResult]::new('--quality-filter', '--quality-filter', [CompletionResultType]::ParameterName, 'Quality gate before indexing (as Rekognition''s QualityFilter)')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
+            [CompletionResult]::new('--model-dir', '--model-dir', [CompletionResultType]::ParameterName, 'Folder with the ONNX face models')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (else AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (else AWS_REGION or the profile''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service (S3-compatible or local servers)')
+            [CompletionResult]::new('--s3-endpoint-url', '--s3-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)')
+            [CompletionResult]::new('--rekognition-endpoint-url', '--rekognition-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)')
+            [CompletionResult]::new('--dynamodb-endpoint-url', '--dynamodb-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'S3 bucket for images')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix for images in the bucket [default: faces/]')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Rekognition collection id [default: facectl]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'DynamoDB table [default: facectl-faces]')
+            [CompletionResult]::new('--tps', '--tps', [CompletionResultType]::ParameterName, 'Client-side limit on Rekognition calls per second [default: 5]')
+            [CompletionResult]::new('--hash-key', '--hash-key', [CompletionResultType]::ParameterName, 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)')
+            [CompletionResult]::new('--name-attr', '--name-attr', [CompletionResultType]::ParameterName, 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Do not use file-system events, only walk the folder every --interval (network drives)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Import what is in the folder now (waiting for files still being written), then exit')
             [CompletionResult]::new('--all-faces', '--all-faces', [CompletionResultType]::ParameterName, 'Index every face in the photo (up to 100) instead of the largest')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
@@ -693,6 +735,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('provision', 'provision', [CompletionResultType]::ParameterValue, 'Create the image store, face collection and person table (idempotent)')
             [CompletionResult]::new('enroll', 'enroll', [CompletionResultType]::ParameterValue, 'Index a person''s face from one or more photos')
             [CompletionResult]::new('bulk-import', 'bulk-import', [CompletionResultType]::ParameterValue, 'Import a folder of photos; persons from folder names, file names or a CSV')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Import photos as they land in a folder (new and changed files, once each)')
             [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find who is in a photo')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check whether a photo shows a given enrolled person (1:1)')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'Check whether two photos show the same person')
@@ -714,6 +757,9 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             break
         }
         'facectl;help;bulk-import' {
+            break
+        }
+        'facectl;help;watch' {
             break
         }
         'facectl;help;search' {

@@ -61,6 +61,9 @@ _facectl() {
             facectl,verify)
                 cmd="facectl__subcmd__verify"
                 ;;
+            facectl,watch)
+                cmd="facectl__subcmd__watch"
+                ;;
             facectl__subcmd__help,bulk-import)
                 cmd="facectl__subcmd__help__subcmd__bulk__subcmd__import"
                 ;;
@@ -105,6 +108,9 @@ _facectl() {
                 ;;
             facectl__subcmd__help,verify)
                 cmd="facectl__subcmd__help__subcmd__verify"
+                ;;
+            facectl__subcmd__help,watch)
+                cmd="facectl__subcmd__help__subcmd__watch"
                 ;;
             facectl__subcmd__help__subcmd__list,faces)
                 cmd="facectl__subcmd__help__subcmd__list__subcmd__faces"
@@ -161,7 +167,7 @@ _facectl() {
 
     case "${cmd}" in
         facectl)
-            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help"
+            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,7 +873,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__help)
-            opts="provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help"
+            opts="provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1133,6 +1139,20 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        facectl__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2309,6 +2329,128 @@ _facectl() {
                     ;;
                 --threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "local aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rekognition-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dynamodb-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hash-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-attr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        facectl__subcmd__watch)
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --settle --interval --poll --once --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name-from)
+                    COMPREPLY=($(compgen -W "auto folder stem" -- "${cur}"))
+                    return 0
+                    ;;
+                --mapping)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multiple)
+                    COMPREPLY=($(compgen -W "largest skip" -- "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quality-filter)
+                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
                     return 0
                     ;;
                 --backend)

@@ -55,6 +55,7 @@ complete -c facectl -n "__fish_facectl_needs_command" -s V -l version -d 'Print 
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "watch" -d 'Import photos as they land in a folder (new and changed files, once each)'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "search" -d 'Find who is in a photo'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "compare" -d 'Check whether two photos show the same person'
@@ -177,6 +178,50 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s v -l ver
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l name-from -d 'How persons are named (ignored with --mapping)' -r -f -a "auto\t'Sub-folder name for files in sub-folders, file name for files at the top'
+folder\t'The file\'s folder: dir/Jane_Doe/1.jpg -> "Jane Doe"'
+stem\t'The file name: Jane_Doe_0001.jpg -> "Jane Doe"'"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l mapping -d 'CSV mapping `file,name[,...]`, as for bulk-import (re-read on every pass)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -s j -l jobs -d 'Files processed at once (default 2, or `jobs` in the config file)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l multiple -d 'When a photo shows several faces of similar size' -r -f -a "largest\t'Index the largest face'
+skip\t'Index nothing and report the photo as `multiple_faces`'"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged (size and time) before it is imported' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l interval -d 'Longest pause between two walks of the folder, seconds (file-system events start one sooner; with --poll this is the polling period)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
+auto\t''
+low\t''
+medium\t''
+high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l poll -d 'Do not use file-system events, only walk the folder every --interval (network drives)'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l once -d 'Import what is in the folder now (waiting for files still being written), then exit'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l threshold -d 'Minimum similarity 0-100 (default 80: a confident match; see the README, "Similarity")' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l max-matches -d 'Persons per face (each with their best face), best first' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l backend -d 'Backend to use' -r -f -a "local\t''
@@ -620,21 +665,22 @@ complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s v -l verbose
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "search" -d 'Find who is in a photo'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "compare" -d 'Check whether two photos show the same person'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "list" -d 'List enrolled persons or faces'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "status" -d 'Show counts, locations, model and sizes'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "models" -d 'Install or check the face models'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "serve" -d 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "completions" -d 'Print shell completions'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import search verify compare delete list status doctor models serve completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "watch" -d 'Import photos as they land in a folder (new and changed files, once each)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "search" -d 'Find who is in a photo'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "compare" -d 'Check whether two photos show the same person'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "list" -d 'List enrolled persons or faces'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "status" -d 'Show counts, locations, model and sizes'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "models" -d 'Install or check the face models'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "serve" -d 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "completions" -d 'Print shell completions'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "persons" -d 'Enrolled persons with face and image counts'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "faces" -d 'Enrolled faces'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'

@@ -120,6 +120,8 @@ pub enum Command {
     Enroll(EnrollArgs),
     /// Import a folder of photos; persons from folder names, file names or a CSV.
     BulkImport(BulkImportArgs),
+    /// Import photos as they land in a folder (new and changed files, once each).
+    Watch(WatchArgs),
     /// Find who is in a photo.
     Search(SearchArgs),
     /// Check whether a photo shows a given enrolled person (1:1).
@@ -234,6 +236,39 @@ pub struct BulkImportArgs {
     /// Write the per-file outcomes as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Folder to watch (recursively; hidden entries skipped; persons named as by bulk-import).
+    pub dir: PathBuf,
+    /// How persons are named (ignored with --mapping).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub name_from: NameFrom,
+    /// CSV mapping `file,name[,...]`, as for bulk-import (re-read on every pass).
+    #[arg(long, value_name = "CSV")]
+    pub mapping: Option<PathBuf>,
+    /// Files processed at once (default 2, or `jobs` in the config file).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// When a photo shows several faces of similar size.
+    #[arg(long, value_enum, default_value = "skip")]
+    pub multiple: MultipleArg,
+    /// Seconds a file must stay unchanged (size and time) before it is imported.
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub settle: f64,
+    /// Longest pause between two walks of the folder, seconds (file-system events start one
+    /// sooner; with --poll this is the polling period).
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    pub interval: f64,
+    /// Do not use file-system events, only walk the folder every --interval (network drives).
+    #[arg(long)]
+    pub poll: bool,
+    /// Import what is in the folder now (waiting for files still being written), then exit.
+    #[arg(long)]
+    pub once: bool,
     #[command(flatten)]
     pub index: IndexArgs,
 }

@@ -13,6 +13,7 @@ mod search;
 mod serve;
 mod status;
 mod verify;
+mod watch;
 
 use crate::cli::{Command, IndexArgs};
 use crate::printer::Printer;
@@ -27,6 +28,7 @@ pub async fn dispatch(command: Command, settings: Settings) -> Result<u8> {
         Command::Provision(a) => provision::run(a, &settings, &printer).await,
         Command::Enroll(a) => enroll::run(a, &settings, &printer).await,
         Command::BulkImport(a) => bulk_import::run(a, &settings, &printer).await,
+        Command::Watch(a) => watch::run(a, &settings, &printer).await,
         Command::Search(a) => search::run(a, &settings, &printer).await,
         Command::Verify(a) => verify::run(a, &settings, &printer).await,
         Command::Compare(a) => compare::run(a, &settings, &printer).await,
@@ -44,4 +46,21 @@ pub async fn dispatch(command: Command, settings: Settings) -> Result<u8> {
 /// The quality filter named by `--quality-filter` (validated by clap).
 fn quality(args: &IndexArgs) -> Result<QualityFilter> {
     args.quality_filter.parse().map_err(anyhow::Error::msg)
+}
+
+/// Ctrl-C or SIGTERM (what service managers and `kill` send): long-running commands stop
+/// accepting work and finish what is in flight.
+pub(crate) async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

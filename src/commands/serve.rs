@@ -148,32 +148,8 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
             format!(", +{} ms per request", cfg.latency.as_millis())
         },
     ));
-    server.run(stop_signal()).await;
+    server.run(super::stop_signal()).await;
     drop(scratch);
     printer.note("facectl serve: stopped");
     Ok(exit::OK)
-}
-
-/// Ctrl-C or SIGTERM (what service managers and `kill` send): stop accepting, let requests in
-/// flight finish.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

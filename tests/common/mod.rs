@@ -82,6 +82,25 @@ impl Sandbox {
         cmd
     }
 
+    /// Start facectl in the background with the sandbox's environment; stdout and stderr piped.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("facectl"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
+            .env("FACECTL_DATA_DIR", self.data_dir())
+            .env("FACECTL_MODEL_DIR", model_dir())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start facectl")
+    }
+
     /// Run and parse stdout as JSON, asserting the exit code.
     pub fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
         let out = self

@@ -354,7 +354,7 @@ def stop(proc):
 class Serve:
     """A `facectl serve` process; `url` is the first line it prints."""
 
-    def __init__(self, *extra, env=None, global_args=()):
+    def __init__(self, *extra, env=None, global_args=(), listen="127.0.0.1:0"):
         binary = os.environ.get("FACECTL_BIN")
         if not binary or not os.path.isfile(binary):
             raise RuntimeError(f"FACECTL_BIN must name the facectl binary (got {binary!r})")
@@ -382,7 +382,7 @@ class Serve:
         full_env.update(env or {})
         self.stderr_path = os.path.join(self.home, "stderr.log")
         self.stderr = open(self.stderr_path, "wb")
-        cmd = [binary, *global_args, "serve", "--listen", "127.0.0.1:0", "--in-memory", *extra]
+        cmd = [binary, *global_args, "serve", "--listen", listen, "--in-memory", *extra]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=self.stderr, env=full_env, stdin=subprocess.DEVNULL
         )

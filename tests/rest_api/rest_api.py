@@ -23,79 +23,19 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import threading
-import time
 import unittest
-import urllib.parse
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 EXAMPLES = os.path.join(REPO, "examples", "images")
 sys.path.insert(0, os.path.join(REPO, "tests", "rekognition_conformance"))
-from conformance import free_port, stop, wait_port  # noqa: E402
+from conformance import Serve, free_port, stop, wait_port  # noqa: E402
 
 
 def example(name):
     with open(os.path.join(EXAMPLES, name), "rb") as f:
         return f.read()
-
-
-class Serve:
-    """A `facectl serve` process; `url` is the first line it prints, `stderr` what it logs."""
-
-    def __init__(self, *extra, global_args=(), listen="127.0.0.1:0", env=None):
-        binary = os.environ.get("FACECTL_BIN")
-        if not binary or not os.path.isfile(binary):
-            raise RuntimeError(f"FACECTL_BIN must name the facectl binary (got {binary!r})")
-        if not os.environ.get("FACECTL_MODEL_DIR"):
-            raise RuntimeError("FACECTL_MODEL_DIR is not set")
-        self.home = tempfile.mkdtemp(prefix="facectl-rest-")
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FACECTL_")) or k == "FACECTL_MODEL_DIR"}
-        full_env.update({
-            "HOME": self.home,
-            "XDG_CONFIG_HOME": os.path.join(self.home, "config"),
-            "XDG_DATA_HOME": os.path.join(self.home, "data"),
-            "FACECTL_DATA_DIR": os.path.join(self.home, "facectl"),
-            "AWS_ACCESS_KEY_ID": "rest",
-            "AWS_SECRET_ACCESS_KEY": "rest",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "NO_COLOR": "1",
-        })
-        full_env.update(env or {})
-        self.stderr_path = os.path.join(self.home, "stderr.log")
-        self.stderr = open(self.stderr_path, "wb")
-        cmd = [binary, *global_args, "serve", "--listen", listen, "--in-memory", *extra]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr, env=full_env, stdin=subprocess.DEVNULL)
-        line = [None]
-
-        def first_line():
-            line[0] = self.proc.stdout.readline().decode().strip()
-            for _ in self.proc.stdout:
-                pass
-
-        threading.Thread(target=first_line, daemon=True).start()
-        deadline = time.time() + 120
-        while line[0] is None and time.time() < deadline and self.proc.poll() is None:
-            time.sleep(0.05)
-        if not line[0] or not line[0].startswith("http://"):
-            self.close()
-            raise RuntimeError(f"{' '.join(cmd)} did not print its URL (got {line[0]!r}); stderr:\n{self.log()}")
-        self.url = line[0]
-        self.port = urllib.parse.urlparse(self.url).port
-
-    def log(self):
-        try:
-            with open(self.stderr_path, "rb") as f:
-                return f.read().decode(errors="replace")[-4000:]
-        except OSError:
-            return ""
-
-    def close(self):
-        stop(self.proc)
-        self.stderr.close()
-        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def multipart(fields=(), files=()):

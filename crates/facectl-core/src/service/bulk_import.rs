@@ -193,6 +193,48 @@ pub fn plan(root: &Path, naming: &Naming) -> Result<Vec<PlannedFile>, ServiceErr
     Ok(files)
 }
 
+/// Import one planned file (or report why it is not imported). `Err` is a backend failure that
+/// should stop the run.
+pub(crate) async fn import_planned(
+    backend: &Backend,
+    file: &PlannedFile,
+    opts: &IngestOptions,
+    in_flight: &InFlight,
+) -> Result<FileOutcome, ServiceError> {
+    let not_imported = |status: FileStatus, reason: String| FileOutcome {
+        path: file.path.clone(),
+        status,
+        person_id: None,
+        name: None,
+        image_hash: None,
+        face_ids: vec![],
+        unindexed: vec![],
+        reason: Some(reason),
+    };
+    Ok(match (&file.issue, &file.person) {
+        (Some((status, reason)), _) => not_imported(*status, reason.clone()),
+        (None, Some(person)) => {
+            ingest::ingest_file(backend, &file.path, person, opts, in_flight).await?
+        }
+        (None, None) => not_imported(
+            FileStatus::Failed,
+            "no person for this file (not in the CSV mapping)".into(),
+        ),
+    })
+}
+
+/// A finished file as a progress event (failures carry their reason).
+pub(crate) fn done_event(outcome: &FileOutcome) -> ProgressEvent {
+    ProgressEvent::ItemDone {
+        item: outcome.path.display().to_string(),
+        outcome: match &outcome.reason {
+            Some(r) if outcome.status == FileStatus::Failed => r.clone(),
+            _ => outcome.status.as_str().to_string(),
+        },
+        ok: !matches!(outcome.status, FileStatus::Failed),
+    }
+}
+
 /// Import every planned file with `opts.jobs` files in flight; per-file problems never stop the run.
 pub async fn bulk_import(
     backend: &Backend,
@@ -224,40 +266,8 @@ pub async fn bulk_import(
             if cancel.is_cancelled() {
                 return Ok(None);
             }
-            let outcome = match (&file.issue, &file.person) {
-                (Some((status, reason)), _) => FileOutcome {
-                    path: file.path.clone(),
-                    status: *status,
-                    person_id: None,
-                    name: None,
-                    image_hash: None,
-                    face_ids: vec![],
-                    unindexed: vec![],
-                    reason: Some(reason.clone()),
-                },
-                (None, Some(person)) => {
-                    ingest::ingest_file(backend, &file.path, person, &opts.ingest, in_flight)
-                        .await?
-                }
-                (None, None) => FileOutcome {
-                    path: file.path.clone(),
-                    status: FileStatus::Failed,
-                    person_id: None,
-                    name: None,
-                    image_hash: None,
-                    face_ids: vec![],
-                    unindexed: vec![],
-                    reason: Some("no person for this file (not in the CSV mapping)".into()),
-                },
-            };
-            progress.event(ProgressEvent::ItemDone {
-                item: file.path.display().to_string(),
-                outcome: match &outcome.reason {
-                    Some(r) if outcome.status == FileStatus::Failed => r.clone(),
-                    _ => outcome.status.as_str().to_string(),
-                },
-                ok: !matches!(outcome.status, FileStatus::Failed),
-            });
+            let outcome = import_planned(backend, file, &opts.ingest, in_flight).await?;
+            progress.event(done_event(&outcome));
             Ok::<_, ServiceError>(Some(outcome))
         }
     }))

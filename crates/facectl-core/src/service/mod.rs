@@ -11,6 +11,7 @@ pub mod provision;
 pub mod recovery;
 pub mod search;
 pub mod verify;
+pub mod watch;
 
 use crate::error::{BackendError, ServiceError};
 use sha2::{Digest, Sha256};

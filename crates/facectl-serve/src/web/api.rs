@@ -53,6 +53,31 @@ fn number<T: std::str::FromStr>(name: &str, v: Option<&str>) -> Result<Option<T>
     .transpose()
 }
 
+/// The similarity threshold asked for (default 80).
+pub(super) fn threshold(up: &Upload, q: &Opts) -> Result<f32, ApiError> {
+    Ok(
+        number::<f32>("threshold", opt(up, &q.threshold, "threshold"))?
+            .unwrap_or(DEFAULT_THRESHOLD),
+    )
+}
+
+/// The person named by `person_id` (first) or `name`.
+pub(super) fn person_ref(up: &Upload, q: &Opts) -> Option<PersonRef> {
+    match (opt(up, &q.person_id, "person_id"), opt(up, &q.name, "name")) {
+        (Some(id), _) => Some(PersonRef::Id(id.to_string())),
+        (None, Some(name)) => Some(PersonRef::Name(name.to_string())),
+        (None, None) => None,
+    }
+}
+
+fn no_person(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "person_not_found",
+        format!("no person with id `{id}`"),
+    )
+}
+
 fn flag(v: Option<&str>) -> bool {
     matches!(v, Some("1" | "true" | "yes" | "on"))
 }
@@ -99,13 +124,7 @@ pub async fn show_person(State(st): St, Path(id): Path<String>) -> Result<Json<V
     let faces = inventory::list_faces(&st.backend, Some(&id)).await?;
     let person = match st.backend.table.person(&id).await? {
         Some(p) => p,
-        None => {
-            return Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "person_not_found",
-                format!("no person with id `{id}`"),
-            ))
-        }
+        None => return Err(no_person(&id)),
     };
     let images: std::collections::BTreeSet<&str> =
         faces.iter().map(|f| f.image_hash.as_str()).collect();
@@ -142,11 +161,7 @@ pub async fn add_photos(
     up: Upload,
 ) -> Result<Response, ApiError> {
     if st.backend.table.person(&id).await?.is_none() {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "person_not_found",
-            format!("no person with id `{id}`"),
-        ));
+        return Err(no_person(&id));
     }
     let target = EnrollTarget {
         name: None,
@@ -226,11 +241,7 @@ fn nothing_enrolled(report: &EnrollReport) -> ApiError {
 
 pub async fn delete_person(State(st): St, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     if st.backend.table.person(&id).await?.is_none() {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "person_not_found",
-            format!("no person with id `{id}`"),
-        ));
+        return Err(no_person(&id));
     }
     let plan = delete::plan(&st.backend, &DeleteTarget::Person(PersonRef::Id(id))).await?;
     let done = delete::execute(&st.backend, &plan).await?;
@@ -243,8 +254,7 @@ pub async fn search(
     Query(q): Query<Opts>,
     up: Upload,
 ) -> Result<Json<Value>, ApiError> {
-    let threshold = number::<f32>("threshold", opt(&up, &q.threshold, "threshold"))?
-        .unwrap_or(DEFAULT_THRESHOLD);
+    let threshold = threshold(&up, &q)?;
     let max_matches =
         number::<u32>("max_matches", opt(&up, &q.max_matches, "max_matches"))?.unwrap_or(3);
     let select = if flag(opt(&up, &q.largest, "largest")) {
@@ -269,21 +279,13 @@ pub async fn verify(
     Query(q): Query<Opts>,
     up: Upload,
 ) -> Result<Json<Value>, ApiError> {
-    let threshold = number::<f32>("threshold", opt(&up, &q.threshold, "threshold"))?
-        .unwrap_or(DEFAULT_THRESHOLD);
-    let who = match (
-        opt(&up, &q.person_id, "person_id"),
-        opt(&up, &q.name, "name"),
-    ) {
-        (Some(id), _) => PersonRef::Id(id.to_string()),
-        (None, Some(name)) => PersonRef::Name(name.to_string()),
-        (None, None) => {
-            return Err(ApiError::bad_request(
-                "person_missing",
-                "give `person_id` or `name` of the person to verify against",
-            ))
-        }
-    };
+    let threshold = threshold(&up, &q)?;
+    let who = person_ref(&up, &q).ok_or_else(|| {
+        ApiError::bad_request(
+            "person_missing",
+            "give `person_id` or `name` of the person to verify against",
+        )
+    })?;
     let photo = up.one_photo()?;
     let _permit = st.work().await?;
     let report = verify::verify_photo(&st.backend, &photo, &who, threshold).await?;
@@ -296,8 +298,7 @@ pub async fn compare(
     Query(q): Query<Opts>,
     mut up: Upload,
 ) -> Result<Json<Value>, ApiError> {
-    let threshold = number::<f32>("threshold", opt(&up, &q.threshold, "threshold"))?
-        .unwrap_or(DEFAULT_THRESHOLD);
+    let threshold = threshold(&up, &q)?;
     let (a, b) = match (up.take("source"), up.take("target")) {
         (Some(a), Some(b)) => (a, b),
         (first, second) => {

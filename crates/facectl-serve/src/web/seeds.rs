@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use facectl_core::model::FaceSelect;
 use facectl_core::service::enroll::EnrollTarget;
-use facectl_core::service::search::{self, SearchOptions, DEFAULT_THRESHOLD};
-use facectl_core::service::verify::{self, PersonRef};
+use facectl_core::service::search::{self, SearchOptions};
+use facectl_core::service::verify;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,20 +55,9 @@ pub async fn register(State(st): State<Arc<WebState>>, up: Upload) -> Result<Res
 /// `POST /verify`: with `name` or `person_id`, whether the photo's largest face is that person;
 /// without, who the largest face is.
 pub async fn verify(State(st): State<Arc<WebState>>, up: Upload) -> Result<Response, ApiError> {
-    let threshold = match up.field("threshold") {
-        Some(t) => t.parse::<f32>().map_err(|_| {
-            ApiError::bad_request(
-                "invalid_request",
-                format!("`threshold` must be a number, got `{t}`"),
-            )
-        })?,
-        None => DEFAULT_THRESHOLD,
-    };
-    let who = match (up.field("person_id"), up.field("name")) {
-        (Some(id), _) => Some(PersonRef::Id(id.to_string())),
-        (None, Some(n)) => Some(PersonRef::Name(n.to_string())),
-        _ => None,
-    };
+    let q = api::Opts::default();
+    let threshold = api::threshold(&up, &q)?;
+    let who = api::person_ref(&up, &q);
     let photo = up.one_photo()?;
     let _permit = st.work().await?;
     if let Some(who) = who {

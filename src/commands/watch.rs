@@ -1,0 +1,137 @@
+//! `facectl watch DIR`: import photos as they land in a folder (file-system events wake the
+//! walk; `--poll` walks on a timer only); one line per photo on stderr, a summary at the end.
+
+use crate::cli::{MultipleArg, NameFrom, WatchArgs};
+use crate::exit;
+use crate::printer::Printer;
+use crate::settings::{OutputFormat, Settings};
+use anyhow::{bail, Result};
+use facectl_core::naming::Naming;
+use facectl_core::progress::{CancelFlag, Progress, ProgressEvent};
+use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
+use facectl_core::service::watch::{watch, WatchOptions};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+pub async fn run(args: WatchArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
+    let seconds = |name: &str, v: f64| -> Result<Duration> {
+        if !(v.is_finite() && (0.0..=86_400.0).contains(&v)) {
+            bail!("--{name} must be between 0 and 86400 seconds, got {v}");
+        }
+        Ok(Duration::from_secs_f64(v))
+    };
+    let opts = WatchOptions {
+        naming: match (&args.mapping, args.name_from) {
+            (Some(csv), _) => Naming::Csv(csv.clone()),
+            (None, NameFrom::Auto) => Naming::Auto,
+            (None, NameFrom::Folder) => Naming::Folder,
+            (None, NameFrom::Stem) => Naming::Stem,
+        },
+        jobs: args.jobs.unwrap_or(settings.jobs).max(1),
+        ingest: IngestOptions {
+            all_faces: args.index.all_faces,
+            quality: super::quality(&args.index)?,
+            multiple: match args.multiple {
+                MultipleArg::Largest => MultiplePolicy::Largest,
+                MultipleArg::Skip => MultiplePolicy::Skip,
+            },
+            ..IngestOptions::default()
+        },
+        interval: seconds("interval", args.interval)?.max(Duration::from_millis(50)),
+        settle: seconds("settle", args.settle)?,
+        once: args.once,
+    };
+    let backend = crate::backend::open(settings).await?;
+    let wake = Arc::new(Notify::new());
+    // Events only start a walk early; the walk decides what to import. Without them (watch
+    // limits reached, a network drive) the timer alone does it.
+    let _watcher = if args.poll || args.once {
+        None
+    } else {
+        match events(&args.dir, Arc::clone(&wake)) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                printer.note(&format!(
+                    "facectl watch: no file-system events for {} ({e}); walking it every {} s",
+                    args.dir.display(),
+                    opts.interval.as_secs_f64()
+                ));
+                None
+            }
+        }
+    };
+    let cancel = CancelFlag::new();
+    let on_signal = cancel.clone();
+    let quiet = printer.quiet;
+    tokio::spawn(async move {
+        super::stop_signal().await;
+        if !quiet {
+            eprintln!("facectl watch: stopping after the photos in flight");
+        }
+        on_signal.cancel();
+    });
+    if !args.once {
+        printer.note(&format!(
+            "facectl watch: importing new photos under {} (Ctrl-C stops)",
+            args.dir.display()
+        ));
+    }
+    let log = LineLog {
+        quiet: printer.quiet,
+    };
+    let report = watch(&backend, &args.dir, &opts, &log, &cancel, &wake).await?;
+    match printer.output {
+        OutputFormat::Json | OutputFormat::Jsonl => printer.json(&report)?,
+        _ => {
+            let c = &report.counts;
+            printer.line(&format!(
+                "{} imported, {} skipped, {} without a face, {} with several faces, {} failed ({} faces indexed)",
+                c.imported, c.skipped, c.no_face, c.multiple_faces, c.failed, report.faces_indexed
+            ))?;
+        }
+    }
+    Ok(if report.counts.failed > 0 {
+        exit::NEGATIVE
+    } else {
+        exit::OK
+    })
+}
+
+/// One line per photo on stderr, as it happens (a long-running command's log).
+struct LineLog {
+    quiet: bool,
+}
+
+impl Progress for LineLog {
+    fn event(&self, event: ProgressEvent) {
+        if self.quiet {
+            return;
+        }
+        match event {
+            ProgressEvent::ItemDone { item, outcome, ok } => {
+                if !ok && outcome.contains(&item) {
+                    eprintln!("failed: {outcome}");
+                } else if !ok {
+                    eprintln!("failed: {item}: {outcome}");
+                } else {
+                    eprintln!("{outcome}: {item}");
+                }
+            }
+            ProgressEvent::Note(text) => eprintln!("{text}"),
+            ProgressEvent::Started { .. } | ProgressEvent::Finished => {}
+        }
+    }
+}
+
+/// A recursive watcher that wakes the walk on any change under `dir`.
+fn events(dir: &std::path::Path, wake: Arc<Notify>) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if res.is_ok() {
+            wake.notify_one();
+        }
+    })?;
+    watcher.watch(dir, notify::RecursiveMode::Recursive)?;
+    Ok(watcher)
+}
