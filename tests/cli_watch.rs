@@ -41,7 +41,7 @@ fn photos_landing_in_a_watched_folder_are_imported_once_each_and_whole() {
     s.json(&["provision"], 0);
     let inbox = s.dir.path().join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
-    let mut child = s.spawn(&[
+    let child = s.spawn(&[
         "watch",
         inbox.to_str().unwrap(),
         "--settle",

@@ -62,6 +62,9 @@ struct Stamp {
     modified: Option<SystemTime>,
 }
 
+/// A file's outcome and the stamp it was imported at (none for reported problems).
+type Done = (FileOutcome, Option<Stamp>);
+
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some(Stamp {
@@ -134,20 +137,26 @@ pub async fn watch(
         settling.retain(|p, _| present.contains(p));
         done.retain(|p, _| present.contains(p));
         issues.retain(|p, _| present.contains(p));
-        let outcomes: Vec<Result<(FileOutcome, Option<Stamp>), ServiceError>> =
+        let outcomes: Vec<Result<Option<Done>, ServiceError>> =
             stream::iter(ready.into_iter().map(|(file, st)| {
                 let in_flight = &in_flight;
                 async move {
+                    // Once stopping, photos not yet started are left to the next run.
+                    if cancel.is_cancelled() {
+                        return Ok(None);
+                    }
                     let outcome = import_planned(backend, &file, &opts.ingest, in_flight).await?;
                     progress.event(done_event(&outcome));
-                    Ok((outcome, st))
+                    Ok(Some((outcome, st)))
                 }
             }))
             .buffer_unordered(opts.jobs.max(1))
             .collect()
             .await;
         for result in outcomes {
-            let (outcome, st) = result?;
+            let Some((outcome, st)) = result? else {
+                continue;
+            };
             count(&mut report, &outcome);
             if let Some(st) = st {
                 done.insert(outcome.path.clone(), st);
