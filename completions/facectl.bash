@@ -257,7 +257,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__bulk__subcmd__import)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --limit --report --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --limit --report --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,16 +283,16 @@ _facectl() {
                     COMPREPLY=($(compgen -W "largest skip" -- "${cur}"))
                     return 0
                     ;;
+                --quality-filter)
+                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --report)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quality-filter)
-                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
                     return 0
                     ;;
                 --backend)
@@ -2415,7 +2415,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__watch)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --settle --interval --poll --once --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --settle --interval --poll --once --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2441,16 +2441,16 @@ _facectl() {
                     COMPREPLY=($(compgen -W "largest skip" -- "${cur}"))
                     return 0
                     ;;
+                --quality-filter)
+                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
+                    return 0
+                    ;;
                 --settle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quality-filter)
-                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
                     return 0
                     ;;
                 --backend)

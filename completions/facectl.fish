@@ -143,13 +143,13 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l mapping 
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s j -l jobs -d 'Files processed at once (default 2, or `jobs` in the config file)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l multiple -d 'When a photo shows several faces of similar size' -r -f -a "largest\t'Index the largest face'
 skip\t'Index nothing and report the photo as `multiple_faces`'"
-complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l limit -d 'Stop after this many files' -r
-complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l report -d 'Write the per-file outcomes as JSON to this file' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
 auto\t''
 low\t''
 medium\t''
 high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l limit -d 'Stop after this many files' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l report -d 'Write the per-file outcomes as JSON to this file' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
@@ -181,17 +181,17 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s h -l hel
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l name-from -d 'How persons are named (ignored with --mapping)' -r -f -a "auto\t'Sub-folder name for files in sub-folders, file name for files at the top'
 folder\t'The file\'s folder: dir/Jane_Doe/1.jpg -> "Jane Doe"'
 stem\t'The file name: Jane_Doe_0001.jpg -> "Jane Doe"'"
-complete -c facectl -n "__fish_facectl_using_subcommand watch" -l mapping -d 'CSV mapping `file,name[,...]`, as for bulk-import (re-read on every pass)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l mapping -d 'CSV mapping `file,name[,first_name,last_name,person_id,<meta>...]` (header optional)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s j -l jobs -d 'Files processed at once (default 2, or `jobs` in the config file)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l multiple -d 'When a photo shows several faces of similar size' -r -f -a "largest\t'Index the largest face'
 skip\t'Index nothing and report the photo as `multiple_faces`'"
-complete -c facectl -n "__fish_facectl_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged (size and time) before it is imported' -r
-complete -c facectl -n "__fish_facectl_using_subcommand watch" -l interval -d 'Longest pause between two walks of the folder, seconds (file-system events start one sooner; with --poll this is the polling period)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
 auto\t''
 low\t''
 medium\t''
 high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l settle -d 'Seconds a file must stay unchanged (size and time) before it is imported' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l interval -d 'Longest pause between two walks of the folder, seconds (file-system events start one sooner; with --poll this is the polling period)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
@@ -214,9 +214,9 @@ complete -c facectl -n "__fish_facectl_using_subcommand watch" -l table -d 'Dyna
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l poll -d 'Do not use file-system events, only walk the folder every --interval (network drives)'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l once -d 'Import what is in the folder now (waiting for files still being written), then exit'
-complete -c facectl -n "__fish_facectl_using_subcommand watch" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'

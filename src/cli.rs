@@ -214,10 +214,9 @@ pub enum NameFrom {
     Stem,
 }
 
-#[derive(Debug, Args)]
-pub struct BulkImportArgs {
-    /// Folder to import (walked recursively; hidden entries skipped).
-    pub dir: PathBuf,
+/// How a folder's photos are imported (bulk-import and watch).
+#[derive(Debug, Args, Clone)]
+pub struct FolderImportArgs {
     /// How persons are named (ignored with --mapping).
     #[arg(long, value_enum, default_value = "auto")]
     pub name_from: NameFrom,
@@ -230,32 +229,30 @@ pub struct BulkImportArgs {
     /// When a photo shows several faces of similar size.
     #[arg(long, value_enum, default_value = "skip")]
     pub multiple: MultipleArg,
+    #[command(flatten)]
+    pub index: IndexArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BulkImportArgs {
+    /// Folder to import (walked recursively; hidden entries skipped).
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub folder: FolderImportArgs,
     /// Stop after this many files.
     #[arg(long)]
     pub limit: Option<usize>,
     /// Write the per-file outcomes as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    #[command(flatten)]
-    pub index: IndexArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Folder to watch (recursively; hidden entries skipped; persons named as by bulk-import).
     pub dir: PathBuf,
-    /// How persons are named (ignored with --mapping).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub name_from: NameFrom,
-    /// CSV mapping `file,name[,...]`, as for bulk-import (re-read on every pass).
-    #[arg(long, value_name = "CSV")]
-    pub mapping: Option<PathBuf>,
-    /// Files processed at once (default 2, or `jobs` in the config file).
-    #[arg(long, short = 'j')]
-    pub jobs: Option<usize>,
-    /// When a photo shows several faces of similar size.
-    #[arg(long, value_enum, default_value = "skip")]
-    pub multiple: MultipleArg,
+    #[command(flatten)]
+    pub folder: FolderImportArgs,
     /// Seconds a file must stay unchanged (size and time) before it is imported.
     #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
     pub settle: f64,
@@ -269,8 +266,6 @@ pub struct WatchArgs {
     /// Import what is in the folder now (waiting for files still being written), then exit.
     #[arg(long)]
     pub once: bool,
-    #[command(flatten)]
-    pub index: IndexArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,37 +1,23 @@
 //! `facectl bulk-import`.
 
 use super::enroll::{outcome_csv, outcome_table};
-use crate::cli::{BulkImportArgs, MultipleArg, NameFrom};
+use crate::cli::BulkImportArgs;
 use crate::exit;
 use crate::printer::Printer;
 use crate::settings::{OutputFormat, Settings};
 use anyhow::{Context, Result};
-use facectl_core::naming::Naming;
 use facectl_core::progress::CancelFlag;
 use facectl_core::service::bulk_import::{bulk_import, BulkOptions, BulkReport};
-use facectl_core::service::ingest::{FileStatus, IngestOptions, MultiplePolicy};
+use facectl_core::service::ingest::FileStatus;
 
 pub async fn run(args: BulkImportArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
     let backend = crate::backend::open(settings).await?;
-    let naming = match (&args.mapping, args.name_from) {
-        (Some(csv), _) => Naming::Csv(csv.clone()),
-        (None, NameFrom::Auto) => Naming::Auto,
-        (None, NameFrom::Folder) => Naming::Folder,
-        (None, NameFrom::Stem) => Naming::Stem,
-    };
+    let (naming, jobs, ingest) = super::folder_options(&args.folder, settings)?;
     let opts = BulkOptions {
         naming,
-        jobs: args.jobs.unwrap_or(settings.jobs).max(1),
+        jobs,
         limit: args.limit,
-        ingest: IngestOptions {
-            all_faces: args.index.all_faces,
-            quality: super::quality(&args.index)?,
-            multiple: match args.multiple {
-                MultipleArg::Largest => MultiplePolicy::Largest,
-                MultipleArg::Skip => MultiplePolicy::Skip,
-            },
-            ..IngestOptions::default()
-        },
+        ingest,
     };
     let cancel = CancelFlag::new();
     let on_signal = cancel.clone();

@@ -64,3 +64,33 @@ pub(crate) async fn stop_signal() {
     }
     let _ = tokio::signal::ctrl_c().await;
 }
+
+/// Naming, jobs and ingest options of a folder import (bulk-import and watch).
+pub(crate) fn folder_options(
+    args: &crate::cli::FolderImportArgs,
+    settings: &Settings,
+) -> Result<(
+    facectl_core::naming::Naming,
+    usize,
+    facectl_core::service::ingest::IngestOptions,
+)> {
+    use crate::cli::{MultipleArg, NameFrom};
+    use facectl_core::naming::Naming;
+    use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
+    let naming = match (&args.mapping, args.name_from) {
+        (Some(csv), _) => Naming::Csv(csv.clone()),
+        (None, NameFrom::Auto) => Naming::Auto,
+        (None, NameFrom::Folder) => Naming::Folder,
+        (None, NameFrom::Stem) => Naming::Stem,
+    };
+    let ingest = IngestOptions {
+        all_faces: args.index.all_faces,
+        quality: quality(&args.index)?,
+        multiple: match args.multiple {
+            MultipleArg::Largest => MultiplePolicy::Largest,
+            MultipleArg::Skip => MultiplePolicy::Skip,
+        },
+        ..IngestOptions::default()
+    };
+    Ok((naming, args.jobs.unwrap_or(settings.jobs).max(1), ingest))
+}

@@ -1,14 +1,12 @@
 //! `facectl watch DIR`: import photos as they land in a folder (file-system events wake the
 //! walk; `--poll` walks on a timer only); one line per photo on stderr, a summary at the end.
 
-use crate::cli::{MultipleArg, NameFrom, WatchArgs};
+use crate::cli::WatchArgs;
 use crate::exit;
 use crate::printer::Printer;
 use crate::settings::{OutputFormat, Settings};
 use anyhow::{bail, Result};
-use facectl_core::naming::Naming;
 use facectl_core::progress::{CancelFlag, Progress, ProgressEvent};
-use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
 use facectl_core::service::watch::{watch, WatchOptions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,23 +19,11 @@ pub async fn run(args: WatchArgs, settings: &Settings, printer: &Printer) -> Res
         }
         Ok(Duration::from_secs_f64(v))
     };
+    let (naming, jobs, ingest) = super::folder_options(&args.folder, settings)?;
     let opts = WatchOptions {
-        naming: match (&args.mapping, args.name_from) {
-            (Some(csv), _) => Naming::Csv(csv.clone()),
-            (None, NameFrom::Auto) => Naming::Auto,
-            (None, NameFrom::Folder) => Naming::Folder,
-            (None, NameFrom::Stem) => Naming::Stem,
-        },
-        jobs: args.jobs.unwrap_or(settings.jobs).max(1),
-        ingest: IngestOptions {
-            all_faces: args.index.all_faces,
-            quality: super::quality(&args.index)?,
-            multiple: match args.multiple {
-                MultipleArg::Largest => MultiplePolicy::Largest,
-                MultipleArg::Skip => MultiplePolicy::Skip,
-            },
-            ..IngestOptions::default()
-        },
+        naming,
+        jobs,
+        ingest,
         interval: seconds("interval", args.interval)?.max(Duration::from_millis(50)),
         settle: seconds("settle", args.settle)?,
         once: args.once,

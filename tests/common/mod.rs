@@ -69,16 +69,22 @@ impl Sandbox {
         self.dir.path().join("data")
     }
 
+    /// The whole environment facectl runs with here (nothing of the user's).
+    fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", self.dir.path().into()),
+            ("XDG_CONFIG_HOME", self.dir.path().join("config").into()),
+            ("XDG_DATA_HOME", self.dir.path().join("xdg-data").into()),
+            ("FACECTL_DATA_DIR", self.data_dir().into()),
+            ("FACECTL_MODEL_DIR", model_dir().into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("facectl").expect("facectl binary");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("FACECTL_DATA_DIR", self.data_dir())
-            .env("FACECTL_MODEL_DIR", model_dir())
-            .env("NO_COLOR", "1");
+        cmd.env_clear().envs(self.env());
         cmd
     }
 
@@ -87,13 +93,7 @@ impl Sandbox {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("facectl"))
             .args(args)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("FACECTL_DATA_DIR", self.data_dir())
-            .env("FACECTL_MODEL_DIR", model_dir())
-            .env("NO_COLOR", "1")
+            .envs(self.env())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
