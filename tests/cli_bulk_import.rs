@@ -39,19 +39,7 @@ fn lfw_subset(root: &Path, persons: usize, per_person: usize) -> usize {
 
 /// What the backend holds, in a form two runs can be compared by.
 fn state(s: &Sandbox) -> (Vec<(String, String)>, u64, u64, u64) {
-    let faces = s.json(&["list", "faces"], 0);
-    let mut pairs: Vec<(String, String)> = faces
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["person"]["person_id"].as_str().unwrap().to_string(),
-                f["image_hash"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    pairs.sort();
+    let pairs = s.face_pairs();
     let st = s.json(&["status"], 0);
     let doctor = s.json(&["doctor"], 0);
     for k in [

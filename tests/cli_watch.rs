@@ -13,24 +13,6 @@ fn copy(from: &str, to: &Path) {
     std::fs::copy(example(from), to).unwrap();
 }
 
-/// (person id, image hash) of every face on record, sorted.
-fn faces(s: &Sandbox) -> Vec<(String, String)> {
-    let list = s.json(&["list", "faces"], 0);
-    let mut out: Vec<(String, String)> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["person"]["person_id"].as_str().unwrap().to_string(),
-                f["image_hash"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 fn hash(path: &Path) -> String {
     facectl_core::service::sha256_hex(&std::fs::read(path).unwrap())
 }
@@ -79,10 +61,10 @@ fn photos_landing_in_a_watched_folder_are_imported_once_each_and_whole() {
         ),
     ];
     let deadline = Instant::now() + Duration::from_secs(120);
-    let mut got = faces(&s);
+    let mut got = s.face_pairs();
     while got != want && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(500));
-        got = faces(&s);
+        got = s.face_pairs();
     }
     // Graceful stop (SIGTERM), then the report.
     let stopped = std::process::Command::new("kill")
@@ -144,5 +126,5 @@ fn watch_once_drains_a_folder_and_a_second_run_finds_nothing_new() {
     let second = s.json(&args, 1);
     assert_eq!(second["counts"]["imported"], 0, "{second:#}");
     assert_eq!(second["counts"]["skipped"], 2, "{second:#}");
-    assert_eq!(faces(&s).len(), 2);
+    assert_eq!(s.face_pairs().len(), 2);
 }

@@ -101,6 +101,27 @@ impl Sandbox {
             .expect("start facectl")
     }
 
+    /// (person id, image hash) of every face on record, sorted: what two runs are compared by.
+    pub fn face_pairs(&self) -> Vec<(String, String)> {
+        let faces = self.json(&["list", "faces"], 0);
+        let mut pairs: Vec<(String, String)> = faces
+            .as_array()
+            .expect("list faces gives an array")
+            .iter()
+            .map(|f| {
+                (
+                    f["person"]["person_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    f["image_hash"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
     /// Run and parse stdout as JSON, asserting the exit code.
     pub fn json(&self, args: &[&str], code: i32) -> serde_json::Value {
         let out = self

@@ -508,23 +508,32 @@ MOTO_URL = None
 SERVER = None
 
 
-def setUpModule():
-    global MOTO, MOTO_URL, SERVER
+def start_moto():
+    """A moto_server on a free port: (process, URL)."""
     moto = os.environ.get("MOTO_SERVER") or os.path.join(os.path.dirname(sys.executable), "moto_server")
     if not os.path.exists(moto):
         moto = shutil.which("moto_server")
     if not moto:
         raise RuntimeError("moto_server not found: run scripts/moto.sh install and use its python")
     port = free_port()
-    MOTO = subprocess.Popen(
+    proc = subprocess.Popen(
         [moto, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
     )
     try:
-        wait_port(port, MOTO, "moto_server")
-        MOTO_URL = f"http://127.0.0.1:{port}"
+        wait_port(port, proc, "moto_server")
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def setUpModule():
+    global MOTO, MOTO_URL, SERVER
+    MOTO, MOTO_URL = start_moto()
+    try:
         SERVER = Serve("--s3-endpoint-url", MOTO_URL)
     except BaseException:
         stop(MOTO)

@@ -20,7 +20,6 @@ import base64
 import http.client
 import json
 import os
-import shutil
 import subprocess
 import sys
 import unittest
@@ -30,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 EXAMPLES = os.path.join(REPO, "examples", "images")
 sys.path.insert(0, os.path.join(REPO, "tests", "rekognition_conformance"))
-from conformance import Serve, free_port, stop, wait_port  # noqa: E402
+from conformance import Serve, start_moto, stop  # noqa: E402
 
 
 def example(name):
@@ -297,17 +296,9 @@ class AwsRestTest(RestContract, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        moto = os.environ.get("MOTO_SERVER") or os.path.join(os.path.dirname(sys.executable), "moto_server")
-        if not os.path.exists(moto):
-            moto = shutil.which("moto_server")
-        if not moto:
-            raise RuntimeError("moto_server not found: run scripts/moto.sh install and use its python")
-        port = free_port()
-        cls.moto = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         cls.rek = cls.server = None
+        cls.moto, moto_url = start_moto()
         try:
-            wait_port(port, cls.moto, "moto_server")
-            moto_url = f"http://127.0.0.1:{port}"
             cls.rek = Serve("--no-web", "--s3-endpoint-url", moto_url, global_args=("--region", "us-east-1"))
             aws = ("--backend", "aws", "--region", "us-east-1", "--endpoint-url", moto_url,
                    "--rekognition-endpoint-url", cls.rek.url, "--bucket", "rest-faces", "--force-path-style")

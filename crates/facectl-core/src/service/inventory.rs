@@ -17,7 +17,41 @@ pub struct PersonSummary {
 
 /// Every person with at least one face, sorted by name.
 pub async fn list_persons(backend: &Backend) -> Result<Vec<PersonSummary>, ServiceError> {
-    let faces = backend.table.all_faces().await?;
+    Ok(summarize(&backend.table.all_faces().await?))
+}
+
+/// [`list_persons`], each with up to `n` of their face ids (oldest first), from one read of
+/// the table.
+pub async fn list_persons_with_faces(
+    backend: &Backend,
+    n: usize,
+) -> Result<Vec<(PersonSummary, Vec<String>)>, ServiceError> {
+    let mut faces = backend.table.all_faces().await?;
+    faces.sort_by(|a, b| {
+        a.created_at
+            .cmp(&b.created_at)
+            .then(a.face_id.cmp(&b.face_id))
+    });
+    let mut ids: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for f in &faces {
+        let v = ids.entry(f.person.person_id.as_str()).or_default();
+        if v.len() < n {
+            v.push(f.face_id.clone());
+        }
+    }
+    Ok(summarize(&faces)
+        .into_iter()
+        .map(|p| {
+            let face_ids = ids
+                .get(p.person.person_id.as_str())
+                .cloned()
+                .unwrap_or_default();
+            (p, face_ids)
+        })
+        .collect())
+}
+
+fn summarize(faces: &[FaceRecord]) -> Vec<PersonSummary> {
     let mut by_id: BTreeMap<String, (PersonInfo, usize, BTreeSet<String>)> = BTreeMap::new();
     for f in faces {
         let e = by_id
@@ -47,7 +81,7 @@ pub async fn list_persons(backend: &Backend) -> Result<Vec<PersonSummary>, Servi
             .cmp(&b.person.name.to_lowercase())
             .then(a.person.person_id.cmp(&b.person.person_id))
     });
-    Ok(out)
+    out
 }
 
 /// Every face record, optionally of one person, sorted by person then time.

@@ -101,19 +101,12 @@ pub async fn status(State(st): St) -> Result<Json<Value>, ApiError> {
 
 /// Every person with counts and up to 6 face ids (newest last) for thumbnails.
 pub async fn list_persons(State(st): St) -> Result<Json<Value>, ApiError> {
-    let persons = inventory::list_persons(&st.backend).await?;
-    let mut faces: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in inventory::list_faces(&st.backend, None).await? {
-        let ids = faces.entry(f.person.person_id).or_default();
-        if ids.len() < 6 {
-            ids.push(f.face_id);
-        }
-    }
-    let persons: Vec<Value> = persons
+    let persons: Vec<Value> = inventory::list_persons_with_faces(&st.backend, 6)
+        .await?
         .into_iter()
-        .map(|p| {
+        .map(|(p, ids)| {
             let mut v = json!(p);
-            v["face_ids"] = json!(faces.get(&p.person.person_id).cloned().unwrap_or_default());
+            v["face_ids"] = json!(ids);
             v
         })
         .collect();
