@@ -16,13 +16,14 @@ import sys
 from PIL import Image
 src, out = sys.argv[1], sys.argv[2]
 face = Image.open(src).convert("RGB")
-def save(img, ext, n, **kw):
-    img.save(f"{out}/{n:02d}-{img.width}x{img.height}.{ext}", **kw)
+def save(img, ext, n, tag="", **kw):
+    img.save(f"{out}/{n:02d}-{img.width}x{img.height}{tag}.{ext}", **kw)
 n = 0
-for k, ext in [(1, "jpg"), (5, "jpg"), (7, "jpg"), (9, "jpg"), (9, "png"), (12, "jpg")]:
+for k, ext, tag in [(1, "jpg", ""), (5, "jpg", ""), (7, "jpg", ""), (9, "jpg", ""),
+                    (9, "jpg", "-progressive"), (9, "png", ""), (12, "jpg", "")]:
     n += 1
-    save(face.resize((face.width * k, face.height * k), Image.NEAREST), ext, n,
-         **({"quality": 90} if ext == "jpg" else {"compress_level": 1}))
+    kw = {"quality": 90, "progressive": bool(tag)} if ext == "jpg" else {"compress_level": 1}
+    save(face.resize((face.width * k, face.height * k), Image.NEAREST), ext, n, tag, **kw)
 for w, h in [(9000, 9000), (12000, 9000)]:
     n += 1
     save(Image.new("RGB", (w, h), (128, 128, 128)), "png", n, optimize=True)

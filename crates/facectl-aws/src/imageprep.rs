@@ -1,8 +1,16 @@
 //! Preparing images for Rekognition: size from the header, conversion of other formats and
 //! oversized images to JPEG under the 5 MB byte limit, face crops, box ratios to pixels.
+//!
+//! Pixels are only decoded for a conversion or a crop, and then through facectl's own decoder
+//! (`facectl_engine::decode_image`: the same pixel caps as the local backend, big JPEGs decoded
+//! at a reduced size in the DCT domain, big PNGs streamed), so a hostile or huge photo costs
+//! bounded time and memory here too. A converted image is upright by its EXIF orientation in
+//! every format (Rekognition itself only reads a JPEG's), and its reported size is the upright
+//! one, so boxes on the conversion stay in step with it.
 
 use facectl_core::model::BoundingBox;
 use facectl_core::BackendError;
+use facectl_engine::{decode_image, DecodeLimits, DecodedImage};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::borrow::Cow;
@@ -67,16 +75,10 @@ pub fn dimensions(bytes: &[u8], origin: &str) -> Result<(u32, u32), BackendError
     })
 }
 
-/// The upright image (JPEG EXIF orientation applied), so crops and conversions match the boxes
-/// Rekognition reports.
-fn decode(bytes: &[u8], origin: &str) -> Result<DynamicImage, BackendError> {
-    let mut img = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| invalid(origin, format!("unreadable image: {e}")))?
-        .decode()
-        .map_err(|e| invalid(origin, format!("cannot decode image: {e}")))?;
-    img.apply_orientation(orientation(bytes));
-    Ok(img)
+/// The upright image (EXIF orientation applied), at most `DecodeLimits::work_max_side` pixels
+/// on its longer side, under the local backend's decoding limits.
+fn decode(bytes: &[u8], origin: &str) -> Result<DecodedImage, BackendError> {
+    decode_image(bytes, origin, &DecodeLimits::default()).map_err(|e| invalid(origin, e.reason()))
 }
 
 fn encode_jpeg(img: &DynamicImage, origin: &str) -> Result<Vec<u8>, BackendError> {
@@ -119,7 +121,9 @@ pub fn prepare<'a>(
             height,
         });
     }
-    let mut img = decode(bytes, origin)?;
+    let decoded = decode(bytes, origin)?;
+    let (width, height) = (decoded.width(), decoded.height());
+    let mut img = DynamicImage::ImageRgb8(decoded.rgb);
     let mut jpeg = encode_jpeg(&img, origin)?;
     while jpeg.len() > limit {
         let (w, h) = (img.width() * 3 / 4, img.height() * 3 / 4);
@@ -163,16 +167,19 @@ pub fn ratio_box_to_pixels(
     }
 }
 
-/// JPEGs of the faces in `boxes` (pixels), each with `margin` (fraction of the box size) on
-/// every side, clamped to the image, and at least [`MIN_SIDE`] pixels wide and high where the
-/// image allows. Decodes the image once.
+/// JPEGs of the faces in `boxes` (pixels of the upright original), each with `margin` (fraction
+/// of the box size) on every side, clamped to the image, and at least [`MIN_SIDE`] pixels wide
+/// and high where the image allows. Decodes the image once (a big photo at its working size,
+/// which the boxes are scaled to).
 pub fn crop_faces(
     bytes: &[u8],
     boxes: &[BoundingBox],
     margin: f32,
     origin: &str,
 ) -> Result<Vec<Vec<u8>>, BackendError> {
-    let img = decode(bytes, origin)?;
+    let decoded = decode(bytes, origin)?;
+    let (sx, sy) = decoded.scale;
+    let img = DynamicImage::ImageRgb8(decoded.rgb);
     let (iw, ih) = (img.width() as f32, img.height() as f32);
     let grow = |lo: f32, len: f32, limit: f32| {
         let pad = (len * margin).max((MIN_SIDE as f32 - len) / 2.0).max(0.0);
@@ -182,8 +189,8 @@ pub fn crop_faces(
     };
     let mut out = Vec::with_capacity(boxes.len());
     for bbox in boxes {
-        let (x0, x1) = grow(bbox.x, bbox.width, iw);
-        let (y0, y1) = grow(bbox.y, bbox.height, ih);
+        let (x0, x1) = grow(bbox.x / sx, bbox.width / sx, iw);
+        let (y0, y1) = grow(bbox.y / sy, bbox.height / sy, ih);
         let (w, h) = ((x1 - x0).round() as u32, (y1 - y0).round() as u32);
         if w == 0 || h == 0 {
             return Err(invalid(origin, "face box lies outside the image"));
@@ -217,6 +224,11 @@ mod tests {
         std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
+    /// The upright picture, as a conversion or crop sees it.
+    fn pic(bytes: &[u8], name: &str) -> DynamicImage {
+        DynamicImage::ImageRgb8(decode(bytes, name).unwrap_or_else(|e| panic!("{e}")).rgb)
+    }
+
     /// Mean absolute difference per channel of two images of the same size.
     fn mean_abs_diff(a: &DynamicImage, b: &DynamicImage) -> f64 {
         let (a, b) = (a.to_rgb8(), b.to_rgb8());
@@ -233,7 +245,7 @@ mod tests {
     #[test]
     fn exif_orientation_gives_upright_sizes_crops_and_conversions() {
         // Pillow's threshold for "similar" is 17; the stored (unturned) pixels differ by 59-82.
-        let base = decode(&hopper("hopper.jpg"), "hopper.jpg").expect("decode");
+        let base = pic(&hopper("hopper.jpg"), "hopper.jpg");
         for n in 2..=8 {
             let name = format!("hopper_orientation_{n}.jpg");
             let bytes = hopper(&name);
@@ -241,13 +253,14 @@ mod tests {
                 dimensions(&bytes, &name).expect("dims"),
                 (base.width(), base.height())
             );
-            let upright = decode(&bytes, &name).expect("decode");
+            let upright = pic(&bytes, &name);
             let d = mean_abs_diff(&base, &upright);
             assert!(d < 17.0, "{name}: differs from hopper.jpg by {d:.1}");
             // A conversion (forced by a small byte limit) stays upright.
             let p = prepare(&bytes, &name, 4_000).expect("prepare");
             assert!(matches!(p.bytes, Cow::Owned(_)), "{name} was converted");
-            let converted = decode(&p.bytes, "converted").expect("decode");
+            assert_eq!((p.width, p.height), (base.width(), base.height()), "{name}");
+            let converted = pic(&p.bytes, "converted");
             let converted = converted.resize_exact(
                 base.width(),
                 base.height(),

@@ -1,5 +1,6 @@
 //! Image input: decoding by content (not extension), EXIF orientation, decompression-bomb
-//! limits, and decoding large photos at a reduced working size (PNG streamed row by row).
+//! limits, and decoding large photos at a reduced working size (JPEG scaled in the DCT domain,
+//! PNG streamed row by row).
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -16,17 +17,19 @@ use crate::error::ImageError;
 pub struct DecodeLimits {
     /// Largest encoded input accepted, in bytes (default 64 MiB).
     pub max_bytes: u64,
-    /// Largest image accepted, in pixels (width x height; default 100 megapixels). PNGs are
-    /// streamed into their working size, so this bounds time, not memory, for them.
+    /// Largest image accepted, in pixels (width x height; default 100 megapixels). Big
+    /// non-interlaced PNGs are streamed into their working size and big baseline JPEGs decoded
+    /// at a reduced size in the DCT domain, so this bounds time, not memory, for them.
     pub max_pixels: u64,
-    /// Largest image, in pixels, accepted in a format that must be decoded whole before it can
-    /// be reduced (JPEG, WebP, GIF, TIFF, BMP, ICO, interlaced PNG; default 50 megapixels, so
-    /// 36-48 MP camera and phone photos are taken: about 1.1 s and 290 MB for 33 MP, measured by
-    /// `scripts/bench_large_photos.sh`).
+    /// Largest image, in pixels, accepted in a format that must be decoded whole (or, for a
+    /// progressive JPEG, hold every coefficient) before it can be reduced: progressive JPEG,
+    /// WebP, GIF, TIFF, BMP, ICO, interlaced PNG; default 50 megapixels, so 36-48 MP camera and
+    /// phone photos are taken (`scripts/bench_large_photos.sh` measures the cost).
     #[serde(default = "default_max_whole_pixels")]
     pub max_whole_pixels: u64,
-    /// Photos whose longer side is above this are box-averaged down to it while (PNG) or right
-    /// after decoding: the detector looks at 640 pixels, so nothing is lost, and every box and
+    /// Photos whose longer side is above this are worked on at most this size: a JPEG decoded
+    /// at 1/2, 1/4 or 1/8 scale, a PNG box-averaged while it streams, other formats right after
+    /// decoding. The detector looks at 640 pixels, so nothing is lost, and every box and
     /// landmark is still reported in the original's pixels (default 4096).
     #[serde(default = "default_work_max_side")]
     pub work_max_side: u32,
@@ -113,6 +116,39 @@ impl DecodedImage {
     }
 }
 
+/// A reduced working copy, still as stored, turned upright by `orientation`, with its scale
+/// against the `w` x `h` stored original.
+pub(crate) fn upright_reduced(
+    stored: RgbImage,
+    orientation: Orientation,
+    w: u32,
+    h: u32,
+    format: ImageFormatName,
+) -> DecodedImage {
+    let mut img = DynamicImage::ImageRgb8(stored);
+    img.apply_orientation(orientation);
+    let rgb = img.into_rgb8();
+    let exif = orientation.to_exif();
+    let (uw, uh) = upright(exif, w, h);
+    DecodedImage {
+        scale: (
+            uw as f32 / rgb.width() as f32,
+            uh as f32 / rgb.height() as f32,
+        ),
+        rgb,
+        format,
+        orientation: exif,
+        original_width: w,
+        original_height: h,
+    }
+}
+
+/// The orientation in an EXIF block, with or without the JPEG-style `Exif\0\0` prefix.
+pub(crate) fn exif_orientation(chunk: &[u8]) -> Option<Orientation> {
+    let tiff = chunk.strip_prefix(b"Exif\0\0").unwrap_or(chunk);
+    Orientation::from_exif_chunk(tiff)
+}
+
 /// Upright size of a `w` x `h` stored image with EXIF orientation `o` (5-8 swap the sides).
 fn upright(o: u8, w: u32, h: u32) -> (u32, u32) {
     if (5..=8).contains(&o) {
@@ -156,10 +192,13 @@ pub fn decode_image(
         image::guess_format(bytes).map_err(|_| ImageError::Unsupported { origin: origin_s() })?;
     let name = format_name(format).ok_or_else(|| ImageError::Unsupported { origin: origin_s() })?;
 
-    if format == ImageFormat::Png {
-        if let Some(img) = crate::decode_png::decode_reduced(bytes, origin, limits)? {
-            return Ok(img);
-        }
+    let reduced = match format {
+        ImageFormat::Png => crate::decode_png::decode_reduced(bytes, origin, limits)?,
+        ImageFormat::Jpeg => crate::decode_jpeg::decode_reduced(bytes, origin, limits)?,
+        _ => None,
+    };
+    if let Some(img) = reduced {
+        return Ok(img);
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut il = image::Limits::default();
@@ -226,10 +265,7 @@ fn read_orientation(decoder: &mut impl ImageDecoder, origin: &str) -> Orientatio
         }
     }
     match decoder.exif_metadata() {
-        Ok(Some(chunk)) => {
-            let tiff = chunk.strip_prefix(b"Exif\0\0").unwrap_or(&chunk);
-            Orientation::from_exif_chunk(tiff).unwrap_or(Orientation::NoTransforms)
-        }
+        Ok(Some(chunk)) => exif_orientation(&chunk).unwrap_or(Orientation::NoTransforms),
         Ok(None) => Orientation::NoTransforms,
         Err(e) => {
             tracing::warn!(origin, error = %e, "ignoring unreadable EXIF block");

@@ -4,10 +4,10 @@
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, RgbImage};
+use image::RgbImage;
 use png::{ColorType, Transformations};
 
-use crate::decode::{check_size, DecodeLimits, DecodedImage};
+use crate::decode::{check_size, exif_orientation, upright_reduced, DecodeLimits, DecodedImage};
 use crate::error::ImageError;
 
 /// The image at its working size when it is a non-interlaced PNG larger than
@@ -33,10 +33,7 @@ pub(crate) fn decode_reduced(
         .info()
         .exif_metadata
         .as_deref()
-        .and_then(|chunk| {
-            let tiff = chunk.strip_prefix(b"Exif\0\0").unwrap_or(chunk);
-            Orientation::from_exif_chunk(tiff)
-        })
+        .and_then(exif_orientation)
         .unwrap_or(Orientation::NoTransforms);
     let channels = match reader.output_color_type().0 {
         ColorType::Grayscale => 1,
@@ -62,26 +59,13 @@ pub(crate) fn decode_reduced(
             reason: format!("truncated or unreadable data: {y} of {h} rows"),
         });
     }
-    let mut img = DynamicImage::ImageRgb8(acc.finish());
-    img.apply_orientation(orientation);
-    let rgb = img.into_rgb8();
-    let exif = orientation.to_exif();
-    let (uw, uh) = if (5..=8).contains(&exif) {
-        (h, w)
-    } else {
-        (w, h)
-    };
-    Ok(Some(DecodedImage {
-        scale: (
-            uw as f32 / rgb.width() as f32,
-            uh as f32 / rgb.height() as f32,
-        ),
-        rgb,
-        format: "png",
-        orientation: exif,
-        original_width: w,
-        original_height: h,
-    }))
+    Ok(Some(upright_reduced(
+        acc.finish(),
+        orientation,
+        w,
+        h,
+        "png",
+    )))
 }
 
 fn png_error(e: png::DecodingError, origin: &str) -> ImageError {

@@ -45,6 +45,18 @@ impl ImageError {
             | ImageError::Io { origin, .. } => origin,
         }
     }
+
+    /// What went wrong, without the origin in front (for errors that carry it separately).
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        match full
+            .strip_prefix(self.origin())
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            Some(reason) => reason.to_string(),
+            None => full,
+        }
+    }
 }
 
 /// Errors from model loading, inference, configuration and model installation.

@@ -13,6 +13,7 @@
 //! ```
 
 mod decode;
+mod decode_jpeg;
 mod decode_png;
 pub mod detector;
 mod engine;

@@ -132,10 +132,23 @@ fn truncated_jpeg_decodes_or_fails_cleanly() {
     // CompreFace expects its truncated.jpg to decode (225x225, grey fill for the missing part).
     let img = decode(&format!("{IMGTOOLS}/truncated.jpg"));
     assert_eq!((img.height(), img.width()), (225, 225));
-    // Cutting a JPEG anywhere never panics.
+    // Decoded at a reduced size in the DCT domain, it decodes too, or fails naming the file.
+    let small = DecodeLimits {
+        work_max_side: 100,
+        ..DecodeLimits::default()
+    };
+    match decode_file(&peer(&format!("{IMGTOOLS}/truncated.jpg")), &small) {
+        Ok(img) => assert_eq!((img.height(), img.width()), (225, 225)),
+        Err(e) => assert!(e.to_string().contains("truncated.jpg"), "{e}"),
+    }
+    // Cutting a JPEG anywhere never panics, whole or reduced.
     let bytes = std::fs::read(peer(&format!("{HOPPER}/hopper.jpg"))).expect("read");
     for cut in [2usize, 10, 100, 600, bytes.len() / 2, bytes.len() - 3] {
-        let _ = decode_image(&bytes[..cut], "cut.jpg", &DecodeLimits::default());
+        for limits in [DecodeLimits::default(), small] {
+            if let Err(e) = decode_image(&bytes[..cut], "cut.jpg", &limits) {
+                assert!(e.to_string().contains("cut.jpg"), "{e}");
+            }
+        }
     }
 }
 
@@ -166,7 +179,8 @@ fn photos_above_the_working_size_are_reduced_but_keep_their_size() {
         let img = decode_file(&peer(&format!("{HOPPER}/{name}")), &limits)
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(full.rgb.width().max(full.rgb.height()) > 100, "{name}");
-        // JPEG is reduced to the limit exactly; a streamed PNG by a whole factor (128 / 2 = 64).
+        // Both are reduced by a whole factor: the JPEG in the DCT domain, the PNG while it is
+        // streamed (128 / 2 = 64).
         let long = img.rgb.width().max(img.rgb.height());
         assert!(long <= 100 && long > 50, "{name}: {long}");
         assert_eq!(
@@ -188,17 +202,82 @@ fn photos_above_the_working_size_are_reduced_but_keep_their_size() {
 }
 
 #[test]
-fn whole_decode_formats_have_a_lower_pixel_cap_than_streamed_pngs() {
-    // hopper is 128x128 = 16,384 pixels: a PNG is streamed (only max_pixels applies) when it is
-    // above the working size; a JPEG must be decoded whole, so max_whole_pixels applies.
+fn whole_decode_formats_have_a_lower_pixel_cap_than_reduced_ones() {
+    // hopper is 128x128 = 16,384 pixels, above this working size: a PNG is streamed and a
+    // baseline JPEG decoded in the DCT domain into a reduced copy (only max_pixels applies),
+    // while a WebP must be decoded whole, so max_whole_pixels applies.
     let limits = DecodeLimits {
         max_whole_pixels: 10_000,
         work_max_side: 64,
         ..DecodeLimits::default()
     };
-    let png = decode_file(&peer(&format!("{HOPPER}/hopper.png")), &limits);
-    assert!(png.is_ok(), "{:?}", png.err());
-    let e = decode_file(&peer(&format!("{HOPPER}/hopper.jpg")), &limits).unwrap_err();
+    for name in ["hopper.png", "hopper.jpg"] {
+        let img = decode_file(&peer(&format!("{HOPPER}/{name}")), &limits);
+        assert!(img.is_ok(), "{name}: {:?}", img.err());
+    }
+    let e = decode_file(&peer(&format!("{HOPPER}/hopper.webp")), &limits).unwrap_err();
     assert!(matches!(e, ImageError::TooLarge { .. }), "{e:?}");
-    assert!(e.to_string().contains("hopper.jpg"), "{e}");
+    assert!(e.to_string().contains("hopper.webp"), "{e}");
+}
+
+/// `img` reduced to `w` x `h`, for comparing a reduced decode with the whole one.
+fn shrink(img: &DecodedImage, w: u32, h: u32) -> DecodedImage {
+    let rgb = image::imageops::thumbnail(&img.rgb, w, h);
+    DecodedImage::from_rgb(rgb)
+}
+
+#[test]
+fn jpegs_decoded_at_a_reduced_size_match_the_whole_decode() {
+    // Baseline and progressive photos, and the EXIF-turned hopper: the scaled inverse DCT gives
+    // the picture a whole decode gives once reduced to the same size, upright.
+    for rel in [
+        "ageitgey_face_recognition/examples/obama-480p.jpg",
+        "ageitgey_face_recognition/examples/knn_examples/test/obama_and_biden.jpg",
+        "insightface/cpp-package/inspireface/test_res/data/bulk/woman_search.jpeg",
+        "insightface/cpp-package/inspireface/test_res/data/bulk/image_T1.jpeg",
+        &format!("{HOPPER}/hopper_orientation_6.jpg"),
+    ] {
+        let full = decode(rel);
+        let side = full.width().max(full.height()) / 3;
+        let limits = DecodeLimits {
+            work_max_side: side,
+            ..DecodeLimits::default()
+        };
+        let small = decode_file(&peer(rel), &limits).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(small.format, "jpeg", "{rel}");
+        assert_eq!(small.orientation, full.orientation, "{rel}");
+        assert_eq!(
+            (small.width(), small.height()),
+            (full.width(), full.height()),
+            "{rel}"
+        );
+        let long = small.rgb.width().max(small.rgb.height());
+        assert!(long <= side && long >= side / 2, "{rel}: {long} for {side}");
+        let (sw, sh) = small.rgb.dimensions();
+        let reference = shrink(&full, sw, sh);
+        let d = mean_abs_diff(&DecodedImage::from_rgb(small.rgb.clone()), &reference);
+        assert!(
+            d < 6.0,
+            "{rel}: mean abs diff {d} against the reduced whole decode"
+        );
+    }
+}
+
+#[test]
+fn a_progressive_jpeg_keeps_the_whole_decode_cap() {
+    // A progressive JPEG holds every coefficient of the whole image while it decodes, so the
+    // whole-decode cap applies to it even when it is decoded reduced.
+    let rel = "ageitgey_face_recognition/examples/knn_examples/test/obama_and_biden.jpg";
+    let limits = DecodeLimits {
+        max_whole_pixels: 2_000_000,
+        work_max_side: 1000,
+        ..DecodeLimits::default()
+    };
+    let e = decode_file(&peer(rel), &limits).unwrap_err();
+    assert!(matches!(e, ImageError::TooLarge { .. }), "{e:?}");
+    let ok = DecodeLimits {
+        max_whole_pixels: 3_000_000,
+        ..limits
+    };
+    assert!(decode_file(&peer(rel), &ok).is_ok());
 }

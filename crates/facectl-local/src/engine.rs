@@ -55,13 +55,10 @@ impl EngineSlot {
 
 /// The port error for an undecodable image; the reason does not repeat the origin.
 fn invalid_image(e: ImageError) -> BackendError {
-    let origin = e.origin().to_string();
-    let full = e.to_string();
-    let reason = full
-        .strip_prefix(&format!("{origin}: "))
-        .map(str::to_string)
-        .unwrap_or(full);
-    BackendError::InvalidImage { origin, reason }
+    BackendError::InvalidImage {
+        origin: e.origin().to_string(),
+        reason: e.reason(),
+    }
 }
 
 /// The port error for an engine failure while working on one image.

@@ -214,24 +214,23 @@ impl FaceCollection for RekognitionCollection {
         input: ImageInput<'_>,
         req: &IndexRequest,
     ) -> BackendResult<IndexOutcome> {
-        let (width, height) = dimensions(input.bytes, input.origin)?;
         let from_s3 = !input.key.is_empty()
             && is_jpeg_or_png(input.bytes)
             && input.bytes.len() <= imageprep::MAX_S3_BYTES;
-        let image = if from_s3 {
-            Image::builder()
-                .s3_object(
-                    S3Object::builder()
-                        .bucket(&self.bucket)
-                        .name(format!("{}{}", self.prefix, input.key))
-                        .build(),
-                )
-                .build()
+        // Boxes come back as ratios of the image Rekognition saw: the stored object, or the
+        // conversion (whose size is the upright one).
+        let (image, (width, height)) = if from_s3 {
+            let size = dimensions(input.bytes, input.origin)?;
+            let object = S3Object::builder()
+                .bucket(&self.bucket)
+                .name(format!("{}{}", self.prefix, input.key))
+                .build();
+            (Image::builder().s3_object(object).build(), size)
         } else {
             let prepared = prepare(input.bytes, input.origin, imageprep::MAX_BYTES)?;
-            Image::builder()
-                .bytes(Blob::new(prepared.bytes.into_owned()))
-                .build()
+            let size = (prepared.width, prepared.height);
+            let bytes = Blob::new(prepared.bytes.into_owned());
+            (Image::builder().bytes(bytes).build(), size)
         };
         self.limiter.acquire().await;
         let resource = self.resource();
