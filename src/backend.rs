@@ -1,11 +1,15 @@
 //! Builds the configured backend from settings (the CLI's only contact with backend crates).
 
 use crate::settings::{BackendKind, Settings};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use facectl_core::ports::UploadQueue;
 use facectl_core::Backend;
+use std::sync::Arc;
 
 /// Default Rekognition collection of the aws backend.
 pub const DEFAULT_COLLECTION: &str = "facectl";
+/// Default key prefix of uploads for the aws upload trigger.
+pub const DEFAULT_UPLOAD_PREFIX: &str = "uploads/";
 /// Default DynamoDB table of the aws backend.
 pub const DEFAULT_TABLE: &str = "facectl-faces";
 
@@ -22,6 +26,52 @@ pub async fn open(settings: &Settings) -> Result<Backend> {
         }
         BackendKind::Aws => Ok(facectl_aws::open(aws_config(settings)?).await?),
     }
+}
+
+/// The backend plus the aws upload queue (`provision --trigger`, `watch` without a folder).
+pub async fn open_with_uploads(settings: &Settings) -> Result<(Backend, Arc<dyn UploadQueue>)> {
+    match settings.backend {
+        BackendKind::Local => bail!(
+            "the upload trigger is an aws backend feature (S3 notifications to SQS); \
+             for the local backend, watch a folder: `facectl watch DIR`"
+        ),
+        BackendKind::Aws => {
+            let cfg = aws_config(settings)?;
+            let trigger = trigger_config(settings, &cfg)?;
+            Ok(facectl_aws::open_with_uploads(cfg, trigger).await?)
+        }
+    }
+}
+
+/// The upload trigger's names from the resolved settings.
+pub fn trigger_config(
+    settings: &Settings,
+    cfg: &facectl_aws::AwsConfig,
+) -> Result<facectl_aws::upload_queue::TriggerConfig> {
+    let a = &settings.aws;
+    let upload_prefix = a
+        .upload_prefix
+        .clone()
+        .unwrap_or_else(|| DEFAULT_UPLOAD_PREFIX.into());
+    let own = &cfg.prefix;
+    let overlaps =
+        !own.is_empty() && (upload_prefix.starts_with(own) || own.starts_with(&upload_prefix));
+    if upload_prefix.is_empty() || upload_prefix.starts_with('/') || overlaps {
+        // facectl's own stored images must not announce themselves as new uploads.
+        bail!(
+            "upload prefix `{upload_prefix}` must be a folder like `uploads/`, not empty, not \
+             starting with `/`, and apart from facectl's own images (`{own}`)"
+        );
+    }
+    let queue = a
+        .queue
+        .clone()
+        .unwrap_or_else(|| format!("{}-uploads", cfg.bucket));
+    Ok(facectl_aws::upload_queue::TriggerConfig {
+        bucket: cfg.bucket.clone(),
+        upload_prefix,
+        queue,
+    })
 }
 
 /// The aws backend's configuration from the resolved settings.

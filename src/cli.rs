@@ -92,6 +92,12 @@ pub struct AwsArgs {
     /// Key prefix for images in the bucket [default: faces/].
     #[arg(long, global = true, env = settings::ENV_AWS_PREFIX)]
     pub prefix: Option<String>,
+    /// Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/].
+    #[arg(long, global = true, env = settings::ENV_AWS_UPLOAD_PREFIX, value_name = "PREFIX")]
+    pub upload_prefix: Option<String>,
+    /// SQS queue the bucket's upload notifications go to [default: <bucket>-uploads].
+    #[arg(long, global = true, env = settings::ENV_AWS_QUEUE, value_name = "NAME")]
+    pub queue: Option<String>,
     /// Rekognition collection id [default: facectl].
     #[arg(long, global = true, env = settings::ENV_AWS_COLLECTION)]
     pub collection: Option<String>,
@@ -160,6 +166,11 @@ pub struct ProvisionArgs {
     /// AWS account id to put in the policy's ARNs (else `*`).
     #[arg(long, requires = "print_iam_policy")]
     pub account: Option<String>,
+    /// aws backend: also the upload trigger, an SQS queue (with a dead-letter queue) that the
+    /// bucket's notifications for new objects under --upload-prefix go to, for `watch`; with
+    /// --print-iam-policy, add the statements it needs.
+    #[arg(long)]
+    pub trigger: bool,
 }
 
 /// How to treat photos where several faces are of similar size.
@@ -250,7 +261,10 @@ pub struct BulkImportArgs {
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Folder to watch (recursively; hidden entries skipped; persons named as by bulk-import).
-    pub dir: PathBuf,
+    /// Without it, the aws backend watches its upload queue (`provision --trigger`): photos
+    /// uploaded under --upload-prefix, the person from the object's metadata (`fullname`, or
+    /// `first_name` + `last_name`) or from its key (`uploads/Jane_Doe/x.jpg`).
+    pub dir: Option<PathBuf>,
     #[command(flatten)]
     pub folder: FolderImportArgs,
     /// Seconds a file must stay unchanged (size and time) before it is imported.
@@ -263,7 +277,8 @@ pub struct WatchArgs {
     /// Do not use file-system events, only walk the folder every --interval (network drives).
     #[arg(long)]
     pub poll: bool,
-    /// Import what is in the folder now (waiting for files still being written), then exit.
+    /// Import what is in the folder (or on the upload queue) now (waiting for files still
+    /// being written), then exit.
     #[arg(long)]
     pub once: bool,
 }

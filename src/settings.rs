@@ -25,6 +25,10 @@ pub const ENV_NO_COLOR: &str = "NO_COLOR";
 pub const ENV_AWS_BUCKET: &str = "FACECTL_AWS_BUCKET";
 /// aws backend: key prefix in the bucket.
 pub const ENV_AWS_PREFIX: &str = "FACECTL_AWS_PREFIX";
+/// aws backend: key prefix uploads arrive under (`provision --trigger`, `watch`).
+pub const ENV_AWS_UPLOAD_PREFIX: &str = "FACECTL_AWS_UPLOAD_PREFIX";
+/// aws backend: SQS queue the bucket's upload notifications go to.
+pub const ENV_AWS_QUEUE: &str = "FACECTL_AWS_QUEUE";
 /// aws backend: Rekognition collection id.
 pub const ENV_AWS_COLLECTION: &str = "FACECTL_AWS_COLLECTION";
 /// aws backend: DynamoDB table name.
@@ -35,7 +39,7 @@ pub const ENV_AWS_TPS: &str = "FACECTL_AWS_TPS";
 pub const ENV_SERVE_TOKEN: &str = "FACECTL_SERVE_TOKEN";
 /// aws backend: standard AWS variables read by the AWS SDK itself (credentials chain).
 pub const ENV_AWS_STANDARD: &str =
-    "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB], AWS_ACCESS_KEY_ID, ...";
+    "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB|_SQS], AWS_ACCESS_KEY_ID, ...";
 
 /// Every variable, for `--help` and the README.
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -62,6 +66,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         ENV_AWS_PREFIX,
         "aws: key prefix in the bucket (default faces/)",
+    ),
+    (
+        ENV_AWS_UPLOAD_PREFIX,
+        "aws: key prefix of uploads watched by `watch` (default uploads/)",
+    ),
+    (
+        ENV_AWS_QUEUE,
+        "aws: SQS queue of upload notifications (default <bucket>-uploads)",
     ),
     (
         ENV_AWS_COLLECTION,
@@ -94,6 +106,10 @@ pub struct AwsFile {
     pub dynamodb_endpoint_url: Option<String>,
     pub bucket: Option<String>,
     pub prefix: Option<String>,
+    /// Key prefix of uploads (`provision --trigger`, `watch`; default uploads/).
+    pub upload_prefix: Option<String>,
+    /// SQS queue of upload notifications (default `<bucket>-uploads`).
+    pub queue: Option<String>,
     pub collection: Option<String>,
     pub table: Option<String>,
     pub tps: Option<f64>,
@@ -215,6 +231,8 @@ impl Settings {
             dynamodb_endpoint_url: a.dynamodb_endpoint_url.clone().or(f.dynamodb_endpoint_url),
             bucket: a.bucket.clone().or(f.bucket),
             prefix: a.prefix.clone().or(f.prefix),
+            upload_prefix: a.upload_prefix.clone().or(f.upload_prefix),
+            queue: a.queue.clone().or(f.queue),
             collection: a.collection.clone().or(f.collection),
             table: a.table.clone().or(f.table),
             tps: a.tps.or(f.tps),

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::aws::{aws_command, aws_json, moto_python, start_moto, start_serve};
 use common::Sandbox;
 use predicates::prelude::*;
 
@@ -117,122 +118,6 @@ fn aws_backend_without_a_region_says_so() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("region"));
-}
-
-/// A child process killed when dropped.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The venv of `scripts/moto.sh install` (boto3 and moto_server).
-fn moto_venv() -> std::path::PathBuf {
-    std::env::var_os("FACECTL_MOTO_VENV")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                .join(".cache/facectl-moto-venv")
-        })
-}
-
-fn moto_python() -> std::path::PathBuf {
-    moto_venv().join("bin/python")
-}
-
-/// moto_server from the venv of `scripts/moto.sh install` (installed when missing), on a free port.
-fn start_moto() -> (Child, String) {
-    use std::net::{TcpListener, TcpStream};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let server = moto_venv().join("bin/moto_server");
-    if !server.exists() {
-        let ok = std::process::Command::new(root.join("scripts/moto.sh"))
-            .arg("install")
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(
-            ok && server.exists(),
-            "moto could not be installed: run scripts/moto.sh install"
-        );
-    }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    let child = std::process::Command::new(&server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let child = Child(child);
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(200)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "moto did not start");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    (child, format!("http://127.0.0.1:{port}"))
-}
-
-/// `facectl serve` on a free port; returns it and the URL it printed.
-fn start_serve(s: &Sandbox, moto: &str) -> (Child, String) {
-    use std::io::BufRead;
-    let bin = assert_cmd::cargo::cargo_bin("facectl");
-    let mut child = std::process::Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--in-memory"])
-        .args(["--s3-endpoint-url", moto, "--region", "eu-west-1"])
-        .env("FACECTL_MODEL_DIR", common::model_dir())
-        .env("HOME", s.dir.path())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start facectl serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let child = Child(child);
-    let mut line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the endpoint line");
-    assert!(
-        line.starts_with("http://127.0.0.1:"),
-        "serve printed {line:?}"
-    );
-    (child, line.trim().to_string())
-}
-
-/// facectl on the aws backend against moto and `facectl serve` (credentials are the caller's).
-fn aws_command(s: &Sandbox, moto: &str, rekognition: &str, extra: &[&str]) -> assert_cmd::Command {
-    let mut cmd = s.cmd();
-    cmd.args(["--backend", "aws", "--endpoint-url", moto])
-        .args(["--rekognition-endpoint-url", rekognition])
-        .args(["--force-path-style", "--region", "eu-west-1"])
-        .args(extra);
-    cmd
-}
-
-/// Runs `cmd args --output json` with test credentials, asserts the exit code, parses stdout.
-fn aws_json(mut cmd: assert_cmd::Command, args: &[&str], code: i32) -> serde_json::Value {
-    let out = cmd
-        .args(args)
-        .args(["--output", "json"])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .output()
-        .expect("run facectl");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "facectl {args:?}\nstdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
 }
 
 #[test]

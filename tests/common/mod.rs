@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod aws;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +72,7 @@ impl Sandbox {
     }
 
     /// The whole environment facectl runs with here (nothing of the user's).
-    fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+    pub fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
             ("PATH", std::env::var_os("PATH").unwrap_or_default()),
             ("HOME", self.dir.path().into()),

@@ -4,6 +4,7 @@
 //! (and its indexes), and exactly the actions facectl calls. DetectFaces and CompareFaces work on
 //! images, not on a resource, so IAM only accepts `*` for them.
 
+use crate::upload_queue::TriggerConfig;
 use crate::AwsConfig;
 use serde_json::{json, Value};
 
@@ -98,6 +99,70 @@ pub fn iam_policy(cfg: &AwsConfig, account: Option<&str>, region: Option<&str>) 
     })
 }
 
+/// SQS actions on the upload queue (`provision --trigger`, `watch`).
+pub const SQS_QUEUE_ACTIONS: &[&str] = &[
+    "sqs:CreateQueue",
+    "sqs:GetQueueUrl",
+    "sqs:GetQueueAttributes",
+    "sqs:SetQueueAttributes",
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+];
+/// SQS actions on the dead-letter queue (`watch` moves rejected uploads there).
+pub const SQS_DEAD_LETTER_ACTIONS: &[&str] = &[
+    "sqs:CreateQueue",
+    "sqs:GetQueueUrl",
+    "sqs:GetQueueAttributes",
+    "sqs:SendMessage",
+];
+/// S3 actions on the bucket for its notification rule.
+pub const S3_NOTIFICATION_ACTIONS: &[&str] =
+    &["s3:GetBucketNotification", "s3:PutBucketNotification"];
+
+/// `policy` with the statements the upload trigger needs: its two queues, the bucket's
+/// notification rule and reading the uploads.
+pub fn with_trigger(
+    mut policy: Value,
+    trigger: &TriggerConfig,
+    account: Option<&str>,
+    region: Option<&str>,
+) -> Value {
+    let account = account.unwrap_or("*");
+    let region = region.unwrap_or("*");
+    let queue = |name: &str| format!("arn:aws:sqs:{region}:{account}:{name}");
+    let extra = [
+        json!({
+            "Sid": "FacectlUploadQueue",
+            "Effect": "Allow",
+            "Action": SQS_QUEUE_ACTIONS,
+            "Resource": [queue(&trigger.queue)],
+        }),
+        json!({
+            "Sid": "FacectlUploadDeadLetters",
+            "Effect": "Allow",
+            "Action": SQS_DEAD_LETTER_ACTIONS,
+            "Resource": [queue(&trigger.dead_letter_queue())],
+        }),
+        json!({
+            "Sid": "FacectlUploadNotifications",
+            "Effect": "Allow",
+            "Action": S3_NOTIFICATION_ACTIONS,
+            "Resource": [format!("arn:aws:s3:::{}", trigger.bucket)],
+        }),
+        json!({
+            "Sid": "FacectlUploads",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject"],
+            "Resource": [format!("arn:aws:s3:::{}/{}*", trigger.bucket, trigger.upload_prefix)],
+        }),
+    ];
+    if let Some(statements) = policy["Statement"].as_array_mut() {
+        statements.extend(extra);
+    }
+    policy
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +222,35 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("arn:aws:dynamodb:*:*:table/t\""), "{text}");
+    }
+
+    #[test]
+    fn the_trigger_adds_its_queues_notifications_and_uploads() {
+        let cfg = AwsConfig::new("b", "c", "t");
+        let trigger = TriggerConfig {
+            bucket: "b".into(),
+            upload_prefix: "uploads/".into(),
+            queue: "b-uploads".into(),
+        };
+        let policy = with_trigger(iam_policy(&cfg, None, None), &trigger, Some("1"), Some("r"));
+        let sts = statements(&policy);
+        let res = |sid: &str| {
+            sts.iter()
+                .find(|s| s["Sid"] == sid)
+                .map(|s| s["Resource"][0].clone())
+                .unwrap_or_else(|| panic!("no {sid}"))
+        };
+        assert_eq!(res("FacectlUploadQueue"), "arn:aws:sqs:r:1:b-uploads");
+        assert_eq!(
+            res("FacectlUploadDeadLetters"),
+            "arn:aws:sqs:r:1:b-uploads-dlq"
+        );
+        assert_eq!(res("FacectlUploadNotifications"), "arn:aws:s3:::b");
+        assert_eq!(res("FacectlUploads"), "arn:aws:s3:::b/uploads/*");
+        // The base statements are all still there.
+        assert_eq!(
+            sts.len(),
+            statements(&iam_policy(&cfg, None, None)).len() + 4
+        );
     }
 }

@@ -6,6 +6,8 @@
 //! no network I/O: each port reports [`BackendError::NotProvisioned`] until `provision` has run.
 //! No SDK type crosses the ports; SDK errors are mapped in [`error`].
 //!
+//! [`open_with_uploads`] adds the upload trigger's queue ([`upload_queue`]) for `watch`.
+//!
 //! The DynamoDB item layout is described in `docs/aws.md` and in [`table`].
 
 pub mod collection;
@@ -15,6 +17,7 @@ pub mod image_store;
 pub mod imageprep;
 pub mod ratelimit;
 pub mod table;
+pub mod upload_queue;
 
 pub use collection::RekognitionCollection;
 pub use iam::iam_policy;
@@ -22,6 +25,7 @@ pub use image_store::S3ImageStore;
 pub use table::DynamoTable;
 
 use aws_config::{BehaviorVersion, Region};
+use facectl_core::ports::UploadQueue;
 use facectl_core::{Backend, BackendError};
 use ratelimit::RateLimiter;
 use std::sync::Arc;
@@ -131,12 +135,14 @@ impl AwsConfig {
     }
 }
 
-/// The three SDK clients the backend uses.
+/// The SDK clients the backend uses.
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub rekognition: aws_sdk_rekognition::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    /// For the upload trigger (`provision --trigger`, `watch`).
+    pub sqs: aws_sdk_sqs::Client,
     /// Region the clients use (for CreateBucket's location constraint).
     pub region: String,
 }
@@ -187,6 +193,7 @@ pub async fn clients_from_loader(
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
         rekognition: aws_sdk_rekognition::Client::from_conf(rek.build()),
         dynamodb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
+        sqs: aws_sdk_sqs::Client::new(&shared),
         region,
     })
 }
@@ -195,6 +202,16 @@ pub async fn clients_from_loader(
 pub async fn open(cfg: AwsConfig) -> Result<Backend, BackendError> {
     let clients = clients(&cfg).await?;
     from_clients(&cfg, clients)
+}
+
+/// The aws backend and its upload queue (`provision --trigger`, `watch`). Does no network I/O.
+pub async fn open_with_uploads(
+    cfg: AwsConfig,
+    trigger: upload_queue::TriggerConfig,
+) -> Result<(Backend, Arc<dyn UploadQueue>), BackendError> {
+    let clients = clients(&cfg).await?;
+    let queue = upload_queue::SqsUploadQueue::new(clients.sqs.clone(), clients.s3.clone(), trigger);
+    Ok((from_clients(&cfg, clients)?, Arc::new(queue)))
 }
 
 /// The aws backend over clients built elsewhere (tests, custom HTTP clients).

@@ -158,3 +158,45 @@ pub struct Backend {
     pub collection: Arc<dyn FaceCollection>,
     pub table: Arc<dyn PersonTable>,
 }
+
+/// One uploaded object announced by the bucket's notifications, as received from the queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedUpload {
+    /// Handle to delete, reject or extend this delivery of the message.
+    pub receipt: String,
+    /// Object keys the message announces (created objects under the upload prefix); empty for
+    /// messages that announce nothing to import (S3's test event, other event types).
+    pub keys: Vec<String>,
+    /// How many times the message has been received, this time included.
+    pub receives: u32,
+    /// The message as received (passed on to the dead-letter queue on rejection).
+    pub body: String,
+}
+
+/// An uploaded object's bytes and the user metadata it was stored with (`x-amz-meta-*`, names
+/// lower-case without the prefix).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadedObject {
+    pub bytes: Vec<u8>,
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+/// Where new uploads are announced (the aws backend: an SQS queue fed by the bucket's
+/// `s3:ObjectCreated:*` notifications, with a dead-letter queue).
+#[async_trait]
+pub trait UploadQueue: Send + Sync {
+    /// `queue-name` for reports.
+    fn location(&self) -> String;
+    /// Creates what is missing (queues, their policies, the bucket's notification rule).
+    async fn provision(&self, dry_run: bool) -> BackendResult<Vec<ResourceStatus>>;
+    /// Up to `max` messages, waiting up to `wait_secs` for the first (long polling).
+    async fn receive(&self, max: u32, wait_secs: u32) -> BackendResult<Vec<QueuedUpload>>;
+    /// The object behind a key of a message.
+    async fn fetch(&self, key: &str) -> BackendResult<UploadedObject>;
+    /// The message is done with (its images committed, or nothing to do): delete it.
+    async fn done(&self, msg: &QueuedUpload) -> BackendResult<()>;
+    /// The message cannot succeed: move it to the dead-letter queue with `reason`.
+    async fn reject(&self, msg: &QueuedUpload, reason: &str) -> BackendResult<()>;
+    /// Keep the message hidden from other receivers for `secs` more seconds.
+    async fn extend(&self, msg: &QueuedUpload, secs: u32) -> BackendResult<()>;
+}

@@ -12,6 +12,7 @@ pub mod recovery;
 pub mod search;
 pub mod verify;
 pub mod watch;
+pub mod watch_uploads;
 
 use crate::error::{BackendError, ServiceError};
 use sha2::{Digest, Sha256};

@@ -2,7 +2,7 @@
 
 use crate::error::ServiceError;
 use crate::model::{ResourceState, ResourceStatus};
-use crate::ports::Backend;
+use crate::ports::{Backend, UploadQueue};
 use serde::{Deserialize, Serialize};
 
 /// What provisioning found and did.
@@ -34,4 +34,15 @@ pub async fn provision(backend: &Backend, dry_run: bool) -> Result<ProvisionRepo
         dry_run,
         resources,
     })
+}
+
+/// Provision the backend's resources, then the upload trigger's (queues, notification rule).
+pub async fn provision_with_trigger(
+    backend: &Backend,
+    queue: &dyn UploadQueue,
+    dry_run: bool,
+) -> Result<ProvisionReport, ServiceError> {
+    let mut report = provision(backend, dry_run).await?;
+    report.resources.extend(queue.provision(dry_run).await?);
+    Ok(report)
 }

@@ -187,7 +187,11 @@ pub async fn watch(
 }
 
 fn count(report: &mut WatchReport, outcome: &FileOutcome) {
-    let c = &mut report.counts;
+    tally(&mut report.counts, &mut report.faces_indexed, outcome);
+}
+
+/// Adds one file's outcome to a run's counts.
+pub(crate) fn tally(c: &mut BulkCounts, faces_indexed: &mut usize, outcome: &FileOutcome) {
     match outcome.status {
         FileStatus::Imported => c.imported += 1,
         FileStatus::Skipped => c.skipped += 1,
@@ -195,11 +199,11 @@ fn count(report: &mut WatchReport, outcome: &FileOutcome) {
         FileStatus::MultipleFaces => c.multiple_faces += 1,
         FileStatus::Failed => c.failed += 1,
     }
-    report.faces_indexed += outcome.face_ids.len();
+    *faces_indexed += outcome.face_ids.len();
 }
 
 /// Resolves once `cancel` is set (checked every 100 ms).
-async fn cancelled(cancel: &CancelFlag) {
+pub(crate) async fn cancelled(cancel: &CancelFlag) {
     while !cancel.is_cancelled() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

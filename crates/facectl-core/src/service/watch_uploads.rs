@@ -1,0 +1,309 @@
+//! `watch` on the aws backend: index photos as they are uploaded to the bucket. The bucket's
+//! `s3:ObjectCreated:*` notifications arrive on a queue ([`UploadQueue`]); each announced
+//! object is ingested through the same code as bulk-import (quality gate, idempotent by content
+//! hash), its person named by the tutorials' object metadata or by its key. A message is
+//! deleted only once its images are committed; a photo that cannot succeed (no face, not an
+//! image, no name) goes to the dead-letter queue with its reason; a backend failure leaves the
+//! message to be received again (the queue's redrive policy moves it to the dead-letter queue
+//! after a few receives). Visibility is extended while a slow photo is worked on.
+
+use super::bulk_import::{done_event, BulkCounts};
+use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions};
+use super::watch::{cancelled, tally};
+use super::Photo;
+use crate::error::{BackendError, ServiceError};
+use crate::model::{ImageStatus, PersonInfo};
+use crate::naming::{name_from_folder, name_from_stem, person_named};
+use crate::ports::{Backend, QueuedUpload, UploadQueue};
+use crate::progress::{CancelFlag, Progress, ProgressEvent};
+use futures::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// Options for watching the upload queue.
+#[derive(Clone, Debug)]
+pub struct UploadWatchOptions {
+    pub jobs: usize,
+    pub ingest: IngestOptions,
+    /// Key prefix uploads arrive under (`uploads/`): stripped before naming by the key.
+    pub upload_prefix: String,
+    /// Long-polling wait per receive, seconds (at most 20).
+    pub wait_secs: u32,
+    /// How long a received message stays hidden; extended every half of it while in work.
+    pub visibility_secs: u32,
+    /// Drain the queue (until a receive comes back empty), then return.
+    pub once: bool,
+}
+
+impl Default for UploadWatchOptions {
+    fn default() -> Self {
+        UploadWatchOptions {
+            jobs: 2,
+            ingest: IngestOptions::default(),
+            upload_prefix: "uploads/".into(),
+            wait_secs: 20,
+            visibility_secs: 60,
+            once: false,
+        }
+    }
+}
+
+/// What a watch of the upload queue did, when it stops.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UploadWatchReport {
+    pub queue: String,
+    pub messages: u64,
+    pub counts: BulkCounts,
+    pub faces_indexed: usize,
+    /// Messages moved to the dead-letter queue with a reason.
+    pub rejected: u64,
+    /// Messages left for another receive after a backend failure.
+    pub retried: u64,
+    pub elapsed_secs: f64,
+}
+
+/// The person an upload is for: the tutorials' metadata (`fullname`, or `first_name` +
+/// `last_name`, or `name`), else the first folder of the key under the upload prefix
+/// (`uploads/Jane_Doe/x.jpg`), else the file name (`uploads/Jane_Doe_0001.jpg`).
+pub fn person_for_upload(
+    key: &str,
+    prefix: &str,
+    metadata: &BTreeMap<String, String>,
+) -> Option<PersonInfo> {
+    let meta = |k: &str| metadata.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let from_meta = meta("fullname")
+        .map(str::to_string)
+        .or_else(|| match (meta("first_name"), meta("last_name")) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.to_string()),
+            (None, None) => None,
+        })
+        .or_else(|| meta("name").map(str::to_string));
+    if let Some(name) = from_meta {
+        return Some(person_named(&name));
+    }
+    let rel = key.strip_prefix(prefix).unwrap_or(key);
+    let mut parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    let file = parts.pop()?;
+    let name = match parts.first() {
+        Some(folder) => name_from_folder(folder),
+        None => {
+            let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+            name_from_stem(stem)
+        }
+    };
+    (!name.is_empty()).then(|| person_named(&name))
+}
+
+/// How one message ended.
+enum Handled {
+    /// Every key done (or nothing to do): delete the message.
+    Done(Vec<FileOutcome>),
+    /// A key cannot succeed: to the dead-letter queue with this reason.
+    Rejected(Vec<FileOutcome>, String),
+    /// A backend failure: leave the message for another receive.
+    Retry(String),
+}
+
+/// Watch the upload queue until `cancel` is set (or, with `opts.once`, until it is empty).
+pub async fn watch_uploads(
+    backend: &Backend,
+    queue: &dyn UploadQueue,
+    opts: &UploadWatchOptions,
+    progress: &dyn Progress,
+    cancel: &CancelFlag,
+) -> Result<UploadWatchReport, ServiceError> {
+    let started = Instant::now();
+    ingest::recover(backend, progress).await?;
+    let in_flight = InFlight::default();
+    let mut report = UploadWatchReport {
+        queue: queue.location(),
+        ..UploadWatchReport::default()
+    };
+    let batch = u32::try_from(opts.jobs.clamp(1, 10)).unwrap_or(10);
+    while !cancel.is_cancelled() {
+        // Draining (`once`) polls briefly: an empty answer then means the queue is empty.
+        let wait = if opts.once { 2 } else { opts.wait_secs.min(20) };
+        let received = tokio::select! {
+            r = queue.receive(batch, wait) => r?,
+            _ = cancelled(cancel) => break,
+        };
+        if received.is_empty() {
+            if opts.once {
+                break;
+            }
+            continue;
+        }
+        report.messages += received.len() as u64;
+        let handled: Vec<(QueuedUpload, Option<Handled>)> =
+            stream::iter(received.into_iter().map(|msg| {
+                let in_flight = &in_flight;
+                async move {
+                    // Once stopping, messages not yet started go back to the queue at once.
+                    if cancel.is_cancelled() {
+                        return (msg, None);
+                    }
+                    let work = handle(backend, queue, &msg, opts, in_flight, progress);
+                    let h = with_visibility(queue, &msg, opts.visibility_secs, work).await;
+                    (msg, Some(h))
+                }
+            }))
+            .buffer_unordered(opts.jobs.max(1))
+            .collect()
+            .await;
+        for (msg, h) in handled {
+            let settle = match h {
+                None => queue.extend(&msg, 0).await,
+                Some(Handled::Done(outcomes)) => {
+                    outcomes
+                        .iter()
+                        .for_each(|o| tally(&mut report.counts, &mut report.faces_indexed, o));
+                    queue.done(&msg).await
+                }
+                Some(Handled::Rejected(outcomes, reason)) => {
+                    outcomes
+                        .iter()
+                        .for_each(|o| tally(&mut report.counts, &mut report.faces_indexed, o));
+                    report.rejected += 1;
+                    queue.reject(&msg, &reason).await
+                }
+                Some(Handled::Retry(reason)) => {
+                    report.retried += 1;
+                    progress.event(ProgressEvent::Note(format!(
+                        "{}: left on the queue for another try (receive {}): {reason}",
+                        msg.keys.join(", "),
+                        msg.receives
+                    )));
+                    Ok(())
+                }
+            };
+            if let Err(e) = settle {
+                // The message comes back after its visibility timeout; its images are
+                // skipped by their content hash then.
+                progress.event(ProgressEvent::Note(format!(
+                    "{}: could not update the queue: {e}",
+                    msg.keys.join(", ")
+                )));
+            }
+        }
+    }
+    report.elapsed_secs = started.elapsed().as_secs_f64();
+    progress.event(ProgressEvent::Finished);
+    Ok(report)
+}
+
+/// Ingests every key of `msg`.
+async fn handle(
+    backend: &Backend,
+    queue: &dyn UploadQueue,
+    msg: &QueuedUpload,
+    opts: &UploadWatchOptions,
+    in_flight: &InFlight,
+    progress: &dyn Progress,
+) -> Handled {
+    let mut outcomes = Vec::new();
+    let mut rejected = Vec::new();
+    for key in &msg.keys {
+        let object = match queue.fetch(key).await {
+            Ok(o) => o,
+            Err(BackendError::NotFound(_)) => {
+                // Deleted since it was uploaded: nothing left to index.
+                progress.event(ProgressEvent::Note(format!(
+                    "{key}: gone before it was read"
+                )));
+                continue;
+            }
+            Err(e) => return Handled::Retry(format!("{key}: {e}")),
+        };
+        let Some(person) = person_for_upload(key, &opts.upload_prefix, &object.metadata) else {
+            rejected.push(format!(
+                "{key}: no person name (metadata fullname or first_name/last_name, or a folder under {})",
+                opts.upload_prefix
+            ));
+            continue;
+        };
+        let max = opts.ingest.max_bytes;
+        let photo = match Photo::upload(key, object.bytes, max) {
+            Ok(p) => p,
+            Err(e) => {
+                rejected.push(e.to_string());
+                continue;
+            }
+        };
+        match ingest::ingest_photo(backend, &photo, &person, &opts.ingest, in_flight).await {
+            Ok(outcome) => {
+                if let Some(why) = held_elsewhere(backend, &outcome, in_flight.owner()).await {
+                    // Another writer (or one that died moments ago, whose lease has not run out
+                    // yet) holds this image: deleting the message now could lose the photo.
+                    return Handled::Retry(format!("{key}: {why}"));
+                }
+                progress.event(done_event(&outcome));
+                if matches!(outcome.status, FileStatus::Failed | FileStatus::NoFace) {
+                    let why = outcome
+                        .reason
+                        .clone()
+                        .unwrap_or_else(|| outcome.status.as_str().into());
+                    rejected.push(format!("{key}: {why}"));
+                }
+                outcomes.push(outcome);
+            }
+            Err(e) => return Handled::Retry(format!("{key}: {e}")),
+        }
+    }
+    if rejected.is_empty() {
+        Handled::Done(outcomes)
+    } else {
+        Handled::Rejected(outcomes, rejected.join("; "))
+    }
+}
+
+/// Why a skipped photo is not done yet: its image is still pending under another writer's
+/// claim (the message must come back until that image is committed or taken over). A copy
+/// that this run is importing under another key is waited for instead.
+async fn held_elsewhere(backend: &Backend, outcome: &FileOutcome, me: &str) -> Option<String> {
+    if outcome.status != FileStatus::Skipped {
+        return None;
+    }
+    let hash = outcome.image_hash.as_deref()?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let holder = match backend.table.image(hash).await {
+            Ok(Some(r)) if r.status == ImageStatus::Pending => r.claim.map(|c| c.owner),
+            Ok(_) => return None,
+            Err(e) => return Some(format!("image {hash}: cannot check its state: {e}")),
+        };
+        match holder {
+            Some(owner) if owner == me && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            owner => {
+                return Some(format!(
+                    "image {hash} is still being imported by {}",
+                    owner.unwrap_or_else(|| "another writer".into())
+                ))
+            }
+        }
+    }
+}
+
+/// Runs `work`, extending `msg`'s visibility every half of `secs` until it ends.
+async fn with_visibility<T>(
+    queue: &dyn UploadQueue,
+    msg: &QueuedUpload,
+    secs: u32,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let every = Duration::from_secs(u64::from(secs.max(2) / 2));
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = tokio::time::sleep(every) => {
+                if let Err(e) = queue.extend(msg, secs).await {
+                    tracing::warn!(keys = ?msg.keys, error = %e, "could not extend message visibility");
+                }
+            }
+        }
+    }
+}
