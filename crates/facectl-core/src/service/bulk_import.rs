@@ -210,6 +210,7 @@ pub(crate) async fn import_planned(
         face_ids: vec![],
         unindexed: vec![],
         reason: Some(reason),
+        retryable: false,
     };
     Ok(match (&file.issue, &file.person) {
         (Some((status, reason)), _) => not_imported(*status, reason.clone()),

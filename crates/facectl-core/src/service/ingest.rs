@@ -97,6 +97,10 @@ pub struct FileOutcome {
     /// Why the file was skipped or failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The failure was the backend's passing state (throttled, a conflicting writer): the same
+    /// photo may well succeed later.
+    #[serde(skip)]
+    pub retryable: bool,
 }
 
 impl FileOutcome {
@@ -110,6 +114,7 @@ impl FileOutcome {
             face_ids: Vec::new(),
             unindexed: Vec::new(),
             reason: None,
+            retryable: false,
         }
     }
     /// A file that could not be read (or was refused before any work).
@@ -451,5 +456,8 @@ async fn fail_and_forget(
     if is_fatal(&err) {
         return Err(err.into());
     }
-    Ok(out_failed(out, err.to_string()))
+    let retryable = matches!(err, BackendError::Throttled(_) | BackendError::Conflict(_));
+    let mut out = out_failed(out, err.to_string());
+    out.retryable = retryable;
+    Ok(out)
 }

@@ -238,6 +238,10 @@ async fn handle(
                     // yet) holds this image: deleting the message now could lose the photo.
                     return Handled::Retry(format!("{key}: {why}"));
                 }
+                if outcome.retryable {
+                    let why = outcome.reason.clone().unwrap_or_default();
+                    return Handled::Retry(format!("{key}: {why}"));
+                }
                 progress.event(done_event(&outcome));
                 if matches!(outcome.status, FileStatus::Failed | FileStatus::NoFace) {
                     let why = outcome
@@ -305,5 +309,56 @@ async fn with_visibility<T>(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn name(key: &str, m: &[(&str, &str)]) -> Option<String> {
+        person_for_upload(key, "uploads/", &meta(m)).map(|p| p.name)
+    }
+
+    #[test]
+    fn uploads_are_named_by_metadata_then_folder_then_file_name() {
+        let tutorial = [("fullname", "Jane Doe")];
+        assert_eq!(
+            name("uploads/x.jpg", &tutorial).as_deref(),
+            Some("Jane Doe")
+        );
+        let split = [("first_name", " Ada "), ("last_name", "Lovelace")];
+        assert_eq!(
+            name("uploads/x.jpg", &split).as_deref(),
+            Some("Ada Lovelace")
+        );
+        // Metadata wins over the key; an empty value does not count.
+        assert_eq!(
+            name("uploads/John_Smith/x.jpg", &[("fullname", " ")]).as_deref(),
+            Some("John Smith")
+        );
+        assert_eq!(
+            name("uploads/John_Smith/x.jpg", &tutorial).as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            name("uploads/Jane_Doe_0003.jpg", &[]).as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(name("uploads/", &[]), None);
+        let a = person_for_upload("uploads/Jane_Doe/1.jpg", "uploads/", &meta(&[]));
+        let b = person_for_upload("uploads/2.jpg", "uploads/", &meta(&tutorial));
+        assert_eq!(
+            a.map(|p| p.person_id),
+            b.map(|p| p.person_id),
+            "one person either way"
+        );
     }
 }

@@ -1,0 +1,209 @@
+//! The upload watch's rules, on the local backend with an in-memory queue: a message is
+//! deleted only once its photo is committed, a backend failure leaves it for another receive,
+//! a photo that cannot succeed is rejected with its reason, a slow photo keeps its message
+//! hidden. Needs `FACECTL_MODEL_DIR`.
+
+mod common;
+
+use async_trait::async_trait;
+use facectl_core::faults::{self, Fault, FaultPlan};
+use facectl_core::model::ResourceStatus;
+use facectl_core::ports::{BackendResult, QueuedUpload, UploadQueue, UploadedObject};
+use facectl_core::progress::{CancelFlag, NoProgress};
+use facectl_core::service::provision;
+use facectl_core::service::watch_uploads::{watch_uploads, UploadWatchOptions};
+use facectl_core::{Backend, BackendError};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A queue holding one message per object, every message visible on each receive until it
+/// is done or rejected.
+#[derive(Default)]
+struct MemQueue {
+    objects: HashMap<String, UploadedObject>,
+    waiting: Mutex<Vec<String>>,
+    done: Mutex<Vec<String>>,
+    rejected: Mutex<Vec<(String, String)>>,
+    extended: Mutex<usize>,
+}
+
+impl MemQueue {
+    fn with(uploads: &[(&str, &Path, Option<&str>)]) -> MemQueue {
+        let mut q = MemQueue::default();
+        for (key, path, name) in uploads {
+            let mut metadata = BTreeMap::new();
+            if let Some(n) = name {
+                metadata.insert("fullname".to_string(), n.to_string());
+            }
+            let bytes = common::read(path);
+            q.objects
+                .insert(key.to_string(), UploadedObject { bytes, metadata });
+            q.waiting.lock().expect("lock").push(key.to_string());
+        }
+        q
+    }
+    fn done(&self) -> Vec<String> {
+        self.done.lock().expect("lock").clone()
+    }
+    fn rejected(&self) -> Vec<(String, String)> {
+        self.rejected.lock().expect("lock").clone()
+    }
+    fn finish(&self, receipt: &str) {
+        self.waiting.lock().expect("lock").retain(|k| k != receipt);
+    }
+}
+
+#[async_trait]
+impl UploadQueue for MemQueue {
+    fn location(&self) -> String {
+        "memory".into()
+    }
+    async fn provision(&self, _dry_run: bool) -> BackendResult<Vec<ResourceStatus>> {
+        Ok(Vec::new())
+    }
+    async fn receive(&self, max: u32, _wait_secs: u32) -> BackendResult<Vec<QueuedUpload>> {
+        let waiting = self.waiting.lock().expect("lock").clone();
+        Ok(waiting
+            .into_iter()
+            .take(max as usize)
+            .map(|k| QueuedUpload {
+                receipt: k.clone(),
+                keys: vec![k.clone()],
+                receives: 1,
+                body: k,
+            })
+            .collect())
+    }
+    async fn fetch(&self, key: &str) -> BackendResult<UploadedObject> {
+        self.objects
+            .get(key)
+            .cloned()
+            .ok_or_else(|| BackendError::NotFound(key.into()))
+    }
+    async fn done(&self, msg: &QueuedUpload) -> BackendResult<()> {
+        self.finish(&msg.receipt);
+        self.done.lock().expect("lock").push(msg.receipt.clone());
+        Ok(())
+    }
+    async fn reject(&self, msg: &QueuedUpload, reason: &str) -> BackendResult<()> {
+        self.finish(&msg.receipt);
+        let r = (msg.receipt.clone(), reason.to_string());
+        self.rejected.lock().expect("lock").push(r);
+        Ok(())
+    }
+    async fn extend(&self, _msg: &QueuedUpload, secs: u32) -> BackendResult<()> {
+        if secs > 0 {
+            *self.extended.lock().expect("lock") += 1;
+        }
+        Ok(())
+    }
+}
+
+async fn provisioned(dir: &Path) -> Backend {
+    let b = common::backend(dir, true);
+    provision::provision(&b, false).await.expect("provision");
+    b
+}
+
+fn once() -> UploadWatchOptions {
+    UploadWatchOptions {
+        once: true,
+        ..UploadWatchOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn a_backend_failure_leaves_the_message_and_a_later_run_commits_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = provisioned(tmp.path()).await;
+    let obama = common::photo("obama.jpg");
+    let queue = MemQueue::with(&[("uploads/a.jpg", &obama, Some("Barack Obama"))]);
+    let plan = FaultPlan::new();
+    plan.always("images.put", Fault::Fail("disk gone".into()));
+    let failing = faults::wrap(&backend, &plan);
+    // `once` stops at the first empty receive; the message stays, so stop after one pass.
+    let opts = UploadWatchOptions { jobs: 1, ..once() };
+    let cancel = CancelFlag::new();
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stopper.cancel();
+    });
+    let report = watch_uploads(&failing, &queue, &opts, &NoProgress, &cancel)
+        .await
+        .expect("watch");
+    assert!(report.retried >= 1, "{report:?}");
+    assert!(queue.done().is_empty() && queue.rejected().is_empty());
+    assert_eq!(backend.table.all_faces().await.expect("faces").len(), 0);
+
+    let report = watch_uploads(&backend, &queue, &once(), &NoProgress, &CancelFlag::new())
+        .await
+        .expect("watch");
+    assert_eq!(report.counts.imported, 1, "{report:?}");
+    assert_eq!(queue.done(), ["uploads/a.jpg"]);
+    let faces = backend.table.all_faces().await.expect("faces");
+    assert_eq!(faces.len(), 1);
+}
+
+#[tokio::test]
+async fn photos_that_cannot_succeed_are_rejected_with_their_reason() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = provisioned(tmp.path()).await;
+    let text = tmp.path().join("notes.txt");
+    std::fs::write(&text, "not a photo").expect("write");
+    let landscape = common::no_face_photo();
+    let biden = common::photo("biden.jpg");
+    let queue = MemQueue::with(&[
+        ("uploads/notes.jpg", &text, Some("Jane Doe")),
+        ("uploads/view.jpg", &landscape, Some("Jane Doe")),
+        ("uploads/Joe_Biden/1.jpg", &biden, None),
+    ]);
+    let report = watch_uploads(&backend, &queue, &once(), &NoProgress, &CancelFlag::new())
+        .await
+        .expect("watch");
+    assert_eq!(report.rejected, 2, "{report:?}");
+    let rejected = queue.rejected();
+    let reason = |k: &str| {
+        rejected
+            .iter()
+            .find(|(r, _)| r == k)
+            .map(|(_, why)| why.clone())
+            .unwrap_or_else(|| panic!("{k} not rejected: {rejected:?}"))
+    };
+    assert!(reason("uploads/notes.jpg").contains("not a supported image"));
+    assert!(reason("uploads/view.jpg").contains("uploads/view.jpg"));
+    // Named by its folder.
+    assert_eq!(queue.done(), ["uploads/Joe_Biden/1.jpg"]);
+    let joe = backend
+        .table
+        .persons_named("Joe Biden")
+        .await
+        .expect("persons");
+    assert_eq!(joe.len(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_photo_keeps_its_message_hidden() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = provisioned(tmp.path()).await;
+    let obama = common::photo("obama.jpg");
+    let queue = MemQueue::with(&[("uploads/a.jpg", &obama, Some("Barack Obama"))]);
+    let plan = FaultPlan::new();
+    plan.always(
+        "collection.index_faces",
+        Fault::Delay(Duration::from_secs(3)),
+    );
+    let slow = faults::wrap(&backend, &plan);
+    let opts = UploadWatchOptions {
+        visibility_secs: 2,
+        ..once()
+    };
+    let report = watch_uploads(&slow, &queue, &opts, &NoProgress, &CancelFlag::new())
+        .await
+        .expect("watch");
+    assert_eq!(report.counts.imported, 1, "{report:?}");
+    assert!(*queue.extended.lock().expect("lock") >= 2);
+    assert_eq!(queue.done(), ["uploads/a.jpg"]);
+}
