@@ -167,7 +167,7 @@ _facectl() {
 
     case "${cmd}" in
         facectl)
-            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
+            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +229,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -257,7 +265,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__bulk__subcmd__import)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --limit --report --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --limit --report --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +359,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -379,7 +395,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__compare)
-            opts="-o -q -v -h --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +461,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -473,7 +497,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__completions)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +559,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -563,7 +595,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__delete)
-            opts="-y -o -q -v -h --person --person-id --face --image --dry-run --yes --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-y -o -q -v -h --person --person-id --face --image --dry-run --yes --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -641,6 +673,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -669,7 +709,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__doctor)
-            opts="-o -q -v -h --fix --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --fix --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,6 +771,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -759,7 +807,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__enroll)
-            opts="-o -q -v -h --name --person-id --first-name --last-name --meta --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --name --person-id --first-name --last-name --meta --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,6 +890,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1167,7 +1223,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help persons faces help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help persons faces help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1229,6 +1285,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1257,7 +1321,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list__subcmd__faces)
-            opts="-o -q -v -h --person-id --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --person-id --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1320,6 +1384,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1407,7 +1479,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list__subcmd__persons)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1466,6 +1538,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1497,7 +1577,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__manpage)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1556,6 +1636,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1587,7 +1675,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help install check help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help install check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1649,6 +1737,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1677,7 +1773,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models__subcmd__check)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1736,6 +1832,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1823,7 +1927,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models__subcmd__install)
-            opts="-o -q -v -h --from --base-url --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --from --base-url --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1893,6 +1997,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1921,7 +2033,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__provision)
-            opts="-o -q -v -h --dry-run --print-iam-policy --account --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --dry-run --print-iam-policy --account --trigger --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1987,6 +2099,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2015,7 +2135,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__search)
-            opts="-o -q -v -h --largest --threshold --max-matches --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --largest --threshold --max-matches --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2085,6 +2205,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2113,7 +2241,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__serve)
-            opts="-o -q -v -h --listen --in-memory --latency-ms --require-signature --allow-unsigned-payload --account --workers --token --no-web --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --listen --in-memory --latency-ms --require-signature --allow-unsigned-payload --account --workers --token --no-web --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2195,6 +2323,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2223,7 +2359,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__status)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2285,6 +2421,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2313,7 +2457,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__verify)
-            opts="-o -q -v -h --name --person-id --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --name --person-id --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2387,6 +2531,14 @@ _facectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collection)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2415,7 +2567,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__watch)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --settle --interval --poll --once --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --settle --interval --poll --once --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2506,6 +2658,14 @@ _facectl() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_facectl_global_optspecs
-    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress profile= region= endpoint-url= s3-endpoint-url= rekognition-endpoint-url= dynamodb-endpoint-url= bucket= prefix= collection= table= tps= hash-key= name-attr= force-path-style h/help V/version
+    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress profile= region= endpoint-url= s3-endpoint-url= rekognition-endpoint-url= dynamodb-endpoint-url= bucket= prefix= upload-prefix= queue= collection= table= tps= hash-key= name-attr= force-path-style h/help V/version
 end
 
 function __fish_facectl_needs_command
@@ -41,6 +41,8 @@ complete -c facectl -n "__fish_facectl_needs_command" -l rekognition-endpoint-ur
 complete -c facectl -n "__fish_facectl_needs_command" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_needs_command" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -86,6 +88,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand provision" -l rekognitio
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -93,6 +97,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand provision" -l hash-key -
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l dry-run -d 'Show what would be created without creating anything'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l print-iam-policy -d 'Print the least-privilege IAM policy (JSON) the aws backend needs for the configured bucket, collection and table, and exit'
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l trigger -d 'aws backend: also the upload trigger, an SQS queue (with a dead-letter queue) that the bucket\'s notifications for new objects under --upload-prefix go to, for `watch`; with --print-iam-policy, add the statements it needs'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
@@ -125,6 +130,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -167,6 +174,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l rekognit
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -209,6 +218,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand watch" -l rekognition-en
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -216,7 +227,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand watch" -l hash-key -d 'H
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l poll -d 'Do not use file-system events, only walk the folder every --interval (network drives)'
-complete -c facectl -n "__fish_facectl_using_subcommand watch" -l once -d 'Import what is in the folder now (waiting for files still being written), then exit'
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l once -d 'Import what is in the folder (or on the upload queue) now (waiting for files still being written), then exit'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
@@ -241,6 +252,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand search" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -272,6 +285,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand verify" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -300,6 +315,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand compare" -l rekognition-
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -331,6 +348,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand delete" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -360,6 +379,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_see
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -390,6 +411,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -418,6 +441,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -448,6 +473,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand status" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -475,6 +502,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l rekognition-e
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -503,6 +532,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_s
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -535,6 +566,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -562,6 +595,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -597,6 +632,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -l rekognition-en
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -628,6 +665,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand completions" -l rekognit
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
@@ -655,6 +694,8 @@ complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l rekognition-
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l bucket -d 'S3 bucket for images' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l collection -d 'Rekognition collection id [default: facectl]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l table -d 'DynamoDB table [default: facectl-faces]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
