@@ -4,7 +4,7 @@
 Usage (with the venv of scripts/moto.sh, which has boto3 and moto):
     ~/.cache/facectl-moto-venv/bin/python scripts/bench_aws_throughput.py \
         [--bin target/release/facectl] [--images 1000] [--tps 50] [--latency-ms 150] \
-        [--jobs 16] [--baseline 100]
+        [--jobs 16] [--baseline 100] [--watch 300]
 
 It starts, on loopback:
   * moto_server for S3 and DynamoDB (real protocol, Python);
@@ -202,6 +202,10 @@ def main():
     ap.add_argument("--latency-ms", type=float, default=150)
     ap.add_argument("--jobs", type=int, default=16)
     ap.add_argument("--baseline", type=int, default=100)
+    ap.add_argument("--watch", type=int, default=0, metavar="N",
+                    help="also upload N photos under uploads/ (tutorial metadata) after "
+                         "`provision --trigger` and time `facectl watch --once` draining them "
+                         "(needs --stores moto: its S3 sends the notifications to its SQS)")
     ap.add_argument("--stores", choices=["moto", "stub"], default="moto",
                     help="S3 and DynamoDB from moto (real protocol, CPU-bound Python) or answered "
                          "by the stub (accept-and-drop: measures the client alone)")
@@ -272,6 +276,27 @@ def main():
                     "RekognitionId": {"S": rec["Face"]["FaceId"]},
                     "FullName": {"S": os.path.basename(os.path.dirname(p))}})
         seq = len(files) / (time.monotonic() - t1)
+        watch_line = None
+        if a.watch and a.stores == "moto":
+            wenv = dict(env, AWS_ENDPOINT_URL_SQS=s3_url)
+            subprocess.run(common + ["provision", "--trigger"], env=wenv, check=True,
+                           stdout=subprocess.DEVNULL)
+            for i in range(a.watch):
+                s3.put_object(Bucket="bench-faces", Key=f"uploads/w{i:05d}.png",
+                              Body=png(10_000_000 + i), Metadata={"FullName": f"Upload {i // 10:04d}"})
+            before = stub.accepted.get("IndexFaces", 0)
+            t2 = time.monotonic()
+            out = subprocess.run(common + ["--tps", str(a.tps), "--output", "json", "watch", "--once",
+                                           "--jobs", str(a.jobs)], env=wenv, capture_output=True, text=True)
+            wall_w = time.monotonic() - t2
+            if out.returncode not in (0, 1):
+                sys.exit(f"watch failed ({out.returncode}): {out.stderr[-2000:]}")
+            wr = json.loads(out.stdout)
+            indexed = stub.accepted.get("IndexFaces", 0) - before
+            watch_line = (f"| facectl watch --once --jobs {a.jobs} --tps {a.tps:g}, {a.watch} uploads | "
+                          f"{wall_w:.1f} s, {a.watch / wall_w:.1f} uploads/s ({indexed} IndexFaces; "
+                          f"{json.dumps(wr.get('counts'))}, {wr.get('rejected')} rejected, "
+                          f"{wr.get('retried')} retried; includes the final 2 s empty poll) |")
         rate = a.images / wall
         print(f"| setting | value |\n|---|---|")
         print(f"| images | {a.images} |")
@@ -283,6 +308,8 @@ def main():
         print(f"| throttled answers (ProvisionedThroughputExceeded) | {stub.throttled} |")
         print(f"| sequential tutorial loop ({len(files)} images) | {seq:.2f} img/s |")
         print(f"| ratio facectl / sequential | {rate / seq:.1f}x |")
+        if watch_line:
+            print(watch_line)
     finally:
         for m in motos:
             m.kill()
