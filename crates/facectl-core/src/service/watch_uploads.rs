@@ -16,7 +16,7 @@ use crate::model::{ImageStatus, PersonInfo};
 use crate::naming::{name_from_folder, name_from_stem, person_named};
 use crate::ports::{Backend, QueuedUpload, UploadQueue};
 use crate::progress::{CancelFlag, Progress, ProgressEvent};
-use futures::stream::{self, StreamExt};
+use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -121,76 +121,125 @@ pub async fn watch_uploads(
         queue: queue.location(),
         ..UploadWatchReport::default()
     };
-    let batch = u32::try_from(opts.jobs.clamp(1, 10)).unwrap_or(10);
-    while !cancel.is_cancelled() {
-        // Draining (`once`) polls briefly: an empty answer then means the queue is empty.
-        let wait = if opts.once { 2 } else { opts.wait_secs.min(20) };
-        let received = tokio::select! {
-            r = queue.receive(batch, wait) => r?,
-            _ = cancelled(cancel) => break,
-        };
-        if received.is_empty() {
-            if opts.once {
-                break;
-            }
-            continue;
-        }
-        report.messages += received.len() as u64;
-        let handled: Vec<(QueuedUpload, Option<Handled>)> =
-            stream::iter(received.into_iter().map(|msg| {
-                let in_flight = &in_flight;
-                async move {
-                    // Once stopping, messages not yet started go back to the queue at once.
-                    if cancel.is_cancelled() {
-                        return (msg, None);
-                    }
-                    let work = handle(backend, queue, &msg, opts, in_flight, progress);
-                    let h = with_visibility(queue, &msg, opts.visibility_secs, work).await;
-                    (msg, Some(h))
-                }
-            }))
-            .buffer_unordered(opts.jobs.max(1))
-            .collect()
-            .await;
-        for (msg, h) in handled {
-            let settle = match h {
-                None => queue.extend(&msg, 0).await,
-                Some(Handled::Done(outcomes)) => {
-                    outcomes
-                        .iter()
-                        .for_each(|o| tally(&mut report.counts, &mut report.faces_indexed, o));
-                    queue.done(&msg).await
-                }
-                Some(Handled::Rejected(outcomes, reason)) => {
-                    outcomes
-                        .iter()
-                        .for_each(|o| tally(&mut report.counts, &mut report.faces_indexed, o));
-                    report.rejected += 1;
-                    queue.reject(&msg, &reason).await
-                }
-                Some(Handled::Retry(reason)) => {
-                    report.retried += 1;
-                    progress.event(ProgressEvent::Note(format!(
-                        "{}: left on the queue for another try (receive {}): {reason}",
-                        msg.keys.join(", "),
-                        msg.receives
-                    )));
-                    Ok(())
-                }
+    // Messages are received while others are in work, up to `jobs` at once (no batch waits
+    // for its slowest photo); each is settled (deleted, rejected, left) as soon as it ends.
+    let jobs = opts.jobs.max(1);
+    let mut work = FuturesUnordered::new();
+    let mut failure: Option<ServiceError> = None;
+    loop {
+        let stopping = cancel.is_cancelled() || failure.is_some();
+        let room = jobs.saturating_sub(work.len());
+        if !stopping && room > 0 {
+            // With work in flight a receive must not hold up settling it: poll without
+            // waiting. Draining (`once`) polls briefly: an empty answer then means empty.
+            let wait = if !work.is_empty() {
+                0
+            } else if opts.once {
+                2
+            } else {
+                opts.wait_secs.min(20)
             };
-            if let Err(e) = settle {
-                // The message comes back after its visibility timeout; its images are
-                // skipped by their content hash then.
-                progress.event(ProgressEvent::Note(format!(
-                    "{}: could not update the queue: {e}",
-                    msg.keys.join(", ")
-                )));
+            let max = u32::try_from(room.min(10)).unwrap_or(10);
+            let received = tokio::select! {
+                r = queue.receive(max, wait) => r,
+                _ = cancelled(cancel) => Ok(Vec::new()),
+            };
+            match received {
+                Ok(msgs) if !msgs.is_empty() => {
+                    report.messages += msgs.len() as u64;
+                    for msg in msgs {
+                        work.push(run_one(
+                            backend, queue, msg, opts, &in_flight, progress, cancel,
+                        ));
+                    }
+                    continue;
+                }
+                Ok(_) if work.is_empty() => {
+                    if opts.once {
+                        break;
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                // Finish what is in work, then report the failure.
+                Err(e) => failure = Some(e.into()),
             }
         }
+        match work.next().await {
+            Some((msg, h)) => settle(queue, &msg, h, &mut report, progress).await,
+            None if stopping => break,
+            None => {}
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
     report.elapsed_secs = started.elapsed().as_secs_f64();
     progress.event(ProgressEvent::Finished);
     Ok(report)
+}
+
+/// Works on one message, keeping it hidden meanwhile; `None` when stopping before it began.
+async fn run_one<'a>(
+    backend: &'a Backend,
+    queue: &'a dyn UploadQueue,
+    msg: QueuedUpload,
+    opts: &'a UploadWatchOptions,
+    in_flight: &'a InFlight,
+    progress: &'a dyn Progress,
+    cancel: &'a CancelFlag,
+) -> (QueuedUpload, Option<Handled>) {
+    // Once stopping, messages not yet started go back to the queue at once.
+    if cancel.is_cancelled() {
+        return (msg, None);
+    }
+    let work = handle(backend, queue, &msg, opts, in_flight, progress);
+    let h = with_visibility(queue, &msg, opts.visibility_secs, work).await;
+    (msg, Some(h))
+}
+
+/// Deletes, rejects or leaves a message by how it ended, and counts it.
+async fn settle(
+    queue: &dyn UploadQueue,
+    msg: &QueuedUpload,
+    h: Option<Handled>,
+    report: &mut UploadWatchReport,
+    progress: &dyn Progress,
+) {
+    let mut count = |outcomes: &[FileOutcome]| {
+        for o in outcomes {
+            tally(&mut report.counts, &mut report.faces_indexed, o);
+        }
+    };
+    let result = match h {
+        None => queue.extend(msg, 0).await,
+        Some(Handled::Done(outcomes)) => {
+            count(&outcomes);
+            queue.done(msg).await
+        }
+        Some(Handled::Rejected(outcomes, reason)) => {
+            count(&outcomes);
+            report.rejected += 1;
+            queue.reject(msg, &reason).await
+        }
+        Some(Handled::Retry(reason)) => {
+            report.retried += 1;
+            progress.event(ProgressEvent::Note(format!(
+                "{}: left on the queue for another try (receive {}): {reason}",
+                msg.keys.join(", "),
+                msg.receives
+            )));
+            Ok(())
+        }
+    };
+    if let Err(e) = result {
+        // The message comes back after its visibility timeout; its images are skipped by
+        // their content hash then.
+        progress.event(ProgressEvent::Note(format!(
+            "{}: could not update the queue: {e}",
+            msg.keys.join(", ")
+        )));
+    }
 }
 
 /// Ingests every key of `msg`.
