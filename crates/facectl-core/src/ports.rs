@@ -191,8 +191,9 @@ pub trait UploadQueue: Send + Sync {
     async fn provision(&self, dry_run: bool) -> BackendResult<Vec<ResourceStatus>>;
     /// Up to `max` messages, waiting up to `wait_secs` for the first (long polling).
     async fn receive(&self, max: u32, wait_secs: u32) -> BackendResult<Vec<QueuedUpload>>;
-    /// The object behind a key of a message.
-    async fn fetch(&self, key: &str) -> BackendResult<UploadedObject>;
+    /// The object behind a key of a message; `InvalidImage` without reading it when it is
+    /// larger than `max_bytes`.
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject>;
     /// The message is done with (its images committed, or nothing to do): delete it.
     async fn done(&self, msg: &QueuedUpload) -> BackendResult<()>;
     /// The message cannot succeed: move it to the dead-letter queue with `reason`.

@@ -89,11 +89,18 @@ impl UploadQueue for MemQueue {
             })
             .collect())
     }
-    async fn fetch(&self, key: &str) -> BackendResult<UploadedObject> {
-        self.objects
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
+        let object = self
+            .objects
             .get(key)
-            .cloned()
-            .ok_or_else(|| BackendError::NotFound(key.into()))
+            .ok_or_else(|| BackendError::NotFound(key.into()))?;
+        if object.bytes.len() as u64 > max_bytes {
+            return Err(BackendError::InvalidImage {
+                origin: key.into(),
+                reason: "over the byte limit".into(),
+            });
+        }
+        Ok(object.clone())
     }
     async fn done(&self, msg: &QueuedUpload) -> BackendResult<()> {
         self.finish(&msg.receipt);
@@ -217,4 +224,62 @@ async fn a_slow_photo_keeps_its_message_hidden() {
     assert_eq!(report.counts.imported, 1, "{report:?}");
     assert!(*queue.extended.lock().expect("lock") >= 2);
     assert_eq!(queue.done(), ["uploads/a.jpg"]);
+}
+
+#[tokio::test]
+async fn two_watchers_at_once_index_a_photo_uploaded_twice_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = provisioned(tmp.path()).await;
+    let obama = common::photo("obama.jpg");
+    let queue = MemQueue::with(&[
+        ("uploads/a.jpg", &obama, Some("Barack Obama")),
+        ("uploads/b.jpg", &obama, Some("Barack Obama")),
+    ]);
+    // Slow indexing, so the second watcher meets the first one's claim.
+    let plan = FaultPlan::new();
+    plan.always(
+        "collection.index_faces",
+        Fault::Delay(Duration::from_secs(2)),
+    );
+    let slow = faults::wrap(&backend, &plan);
+    let opts = UploadWatchOptions { jobs: 1, ..once() };
+    let (c1, c2) = (CancelFlag::new(), CancelFlag::new());
+    let (one, two) = tokio::join!(
+        watch_uploads(&slow, &queue, &opts, &NoProgress, &c1),
+        watch_uploads(&slow, &queue, &opts, &NoProgress, &c2),
+    );
+    let (one, two) = (one.expect("watch"), two.expect("watch"));
+    assert_eq!(
+        one.counts.imported + two.counts.imported,
+        1,
+        "{one:?} {two:?}"
+    );
+    // The copy met an image still in work: its message is left, never deleted unstored.
+    assert_eq!(one.retried + two.retried, 1, "{one:?} {two:?}");
+    assert_eq!(queue.done().len(), 1);
+    queue.expire();
+    let again = watch_uploads(&backend, &queue, &once(), &NoProgress, &CancelFlag::new())
+        .await
+        .expect("watch");
+    assert_eq!(again.counts.skipped, 1, "{again:?}");
+    assert_eq!(queue.done().len(), 2);
+    assert_eq!(backend.table.all_faces().await.expect("faces").len(), 1);
+    assert!(queue.rejected().is_empty());
+}
+
+#[tokio::test]
+async fn an_oversized_upload_is_rejected_unread() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let backend = provisioned(tmp.path()).await;
+    let obama = common::photo("obama.jpg");
+    let queue = MemQueue::with(&[("uploads/big.jpg", &obama, Some("Barack Obama"))]);
+    let mut opts = once();
+    opts.ingest.max_bytes = 1000;
+    let report = watch_uploads(&backend, &queue, &opts, &NoProgress, &CancelFlag::new())
+        .await
+        .expect("watch");
+    assert_eq!(report.rejected, 1, "{report:?}");
+    let rejected = queue.rejected();
+    assert!(rejected[0].1.contains("byte limit"), "{rejected:?}");
+    assert_eq!(backend.table.all_faces().await.expect("faces").len(), 0);
 }

@@ -191,7 +191,7 @@ impl UploadQueue for SqsUploadQueue {
             .collect())
     }
 
-    async fn fetch(&self, key: &str) -> BackendResult<UploadedObject> {
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
         let uri = format!("s3://{}/{key}", self.cfg.bucket);
         let out = self
             .s3
@@ -201,6 +201,14 @@ impl UploadQueue for SqsUploadQueue {
             .send()
             .await
             .map_err(|e| map_sdk_error(e, &Call::new("s3:GetObject", &uri)))?;
+        // Refused from its length, before the body is read: an upload may be any size.
+        let len = out.content_length().and_then(|n| u64::try_from(n).ok());
+        if let Some(len) = len.filter(|n| *n > max_bytes) {
+            return Err(BackendError::InvalidImage {
+                origin: uri,
+                reason: format!("object is {len} bytes, over the {max_bytes} byte limit"),
+            });
+        }
         let metadata = out
             .metadata()
             .map(|m| {

@@ -8,9 +8,10 @@
 //! after a few receives). Visibility is extended while a slow photo is worked on.
 
 use super::bulk_import::{done_event, BulkCounts};
+use super::ingest::RETRY_ATTEMPTS;
 use super::ingest::{self, FileOutcome, FileStatus, InFlight, IngestOptions};
 use super::watch::{cancelled, tally};
-use super::Photo;
+use super::{with_retry, Photo};
 use crate::error::{BackendError, ServiceError};
 use crate::model::{ImageStatus, PersonInfo};
 use crate::naming::{name_from_folder, name_from_stem, person_named};
@@ -141,7 +142,7 @@ pub async fn watch_uploads(
             };
             let max = u32::try_from(room.min(10)).unwrap_or(10);
             let received = tokio::select! {
-                r = queue.receive(max, wait) => r,
+                r = with_retry(RETRY_ATTEMPTS, || queue.receive(max, wait)) => r,
                 _ = cancelled(cancel) => Ok(Vec::new()),
             };
             match received {
@@ -254,8 +255,13 @@ async fn handle(
     let mut outcomes = Vec::new();
     let mut rejected = Vec::new();
     for key in &msg.keys {
-        let object = match queue.fetch(key).await {
+        let max = opts.ingest.max_bytes;
+        let object = match with_retry(RETRY_ATTEMPTS, || queue.fetch(key, max)).await {
             Ok(o) => o,
+            Err(e @ BackendError::InvalidImage { .. }) => {
+                rejected.push(e.to_string());
+                continue;
+            }
             Err(BackendError::NotFound(_)) => {
                 // Deleted since it was uploaded: nothing left to index.
                 progress.event(ProgressEvent::Note(format!(
@@ -272,7 +278,6 @@ async fn handle(
             ));
             continue;
         };
-        let max = opts.ingest.max_bytes;
         let photo = match Photo::upload(key, object.bytes, max) {
             Ok(p) => p,
             Err(e) => {
