@@ -147,6 +147,9 @@ pub enum Command {
     /// Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine.
     #[command(long_about = SERVE_ABOUT)]
     Serve(ServeArgs),
+    /// Run as an AWS Lambda function that indexes uploads (S3 notifications, or batches of the
+    /// upload queue); started by the Lambda runtime, or by a binary named `bootstrap`.
+    Lambda(LambdaArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -256,6 +259,23 @@ pub struct BulkImportArgs {
     /// Write the per-file outcomes as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LambdaArgs {
+    /// Photos processed at once within one invocation (default 2, or `jobs` in the config file).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// When a photo shows several faces of similar size.
+    #[arg(long, value_enum, default_value = "skip", env = settings::ENV_MULTIPLE)]
+    pub multiple: MultipleArg,
+    /// Index every face in the photo (up to 100) instead of the largest.
+    #[arg(long)]
+    pub all_faces: bool,
+    /// Quality gate before indexing (as Rekognition's QualityFilter).
+    #[arg(long, default_value = "auto", env = settings::ENV_QUALITY_FILTER,
+          value_parser = ["none", "auto", "low", "medium", "high"])]
+    pub quality_filter: String,
 }
 
 #[derive(Debug, Args)]

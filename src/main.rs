@@ -11,7 +11,7 @@ use clap::FromArgMatches;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let matches = match cli::command().try_get_matches() {
+    let matches = match cli::command().try_get_matches_from(args()) {
         Ok(m) => m,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -41,6 +41,20 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// The command line; run as `bootstrap` (a Lambda custom runtime's entry point, which Lambda
+/// starts without arguments) it means `facectl lambda`.
+fn args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_os_string());
+    if name.as_deref() == Some(std::ffi::OsStr::new("bootstrap")) {
+        args.insert(1, "lambda".into());
+    }
+    args
 }
 
 fn init_logging(g: &cli::GlobalArgs) {

@@ -37,9 +37,21 @@ pub const ENV_AWS_TABLE: &str = "FACECTL_AWS_TABLE";
 pub const ENV_AWS_TPS: &str = "FACECTL_AWS_TPS";
 /// `serve`: access token for the web console and the REST API (same as `--token`).
 pub const ENV_SERVE_TOKEN: &str = "FACECTL_SERVE_TOKEN";
+/// `lambda`: what to do with a photo of several faces of similar size (`--multiple`).
+pub const ENV_MULTIPLE: &str = "FACECTL_MULTIPLE";
+/// `lambda`: quality gate before indexing (`--quality-filter`).
+pub const ENV_QUALITY_FILTER: &str = "FACECTL_QUALITY_FILTER";
 /// aws backend: standard AWS variables read by the AWS SDK itself (credentials chain).
 pub const ENV_AWS_STANDARD: &str =
     "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL[_S3|_REKOGNITION|_DYNAMODB|_SQS], AWS_ACCESS_KEY_ID, ...";
+
+/// Set by the Lambda service for a function's runtime (`facectl lambda` needs all of them).
+pub const LAMBDA_RUNTIME_ENV: &[&str] = &[
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+];
 
 /// Every variable, for `--help` and the README.
 pub const ENV_VARS: &[(&str, &str)] = &[
@@ -87,6 +99,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         ENV_SERVE_TOKEN,
         "serve: access token for the console and REST API (--token)",
+    ),
+    (
+        ENV_MULTIPLE,
+        "lambda: photos with several faces of similar size: skip (default) or largest",
+    ),
+    (
+        ENV_QUALITY_FILTER,
+        "lambda: quality gate: none, auto (default), low, medium, high",
     ),
     (
         ENV_AWS_STANDARD,

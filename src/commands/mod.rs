@@ -6,6 +6,7 @@ mod completions;
 mod delete;
 mod doctor;
 mod enroll;
+mod lambda;
 mod list;
 mod models;
 mod provision;
@@ -38,6 +39,7 @@ pub async fn dispatch(command: Command, settings: Settings) -> Result<u8> {
         Command::Doctor(a) => doctor::run(a, &settings, &printer).await,
         Command::Models(a) => models::run(a, &settings, &printer),
         Command::Serve(a) => serve::run(a, &settings, &printer).await,
+        Command::Lambda(a) => lambda::run(a, &settings).await,
         Command::Completions(a) => completions::run(a),
         Command::Manpage => completions::manpage(),
     }

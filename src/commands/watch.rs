@@ -139,8 +139,8 @@ fn stop_on_signal(quiet: bool) -> CancelFlag {
 }
 
 /// One line per photo on stderr, as it happens (a long-running command's log).
-struct LineLog {
-    quiet: bool,
+pub(super) struct LineLog {
+    pub(super) quiet: bool,
 }
 
 impl Progress for LineLog {

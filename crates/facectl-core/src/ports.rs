@@ -181,19 +181,24 @@ pub struct UploadedObject {
     pub metadata: std::collections::BTreeMap<String, String>,
 }
 
+/// Where uploaded objects are read from (the aws backend: the bucket).
+#[async_trait]
+pub trait UploadSource: Send + Sync {
+    /// The object behind an announced key; `InvalidImage` without reading it when it is larger
+    /// than `max_bytes`.
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject>;
+}
+
 /// Where new uploads are announced (the aws backend: an SQS queue fed by the bucket's
 /// `s3:ObjectCreated:*` notifications, with a dead-letter queue).
 #[async_trait]
-pub trait UploadQueue: Send + Sync {
+pub trait UploadQueue: UploadSource {
     /// `queue-name` for reports.
     fn location(&self) -> String;
     /// Creates what is missing (queues, their policies, the bucket's notification rule).
     async fn provision(&self, dry_run: bool) -> BackendResult<Vec<ResourceStatus>>;
     /// Up to `max` messages, waiting up to `wait_secs` for the first (long polling).
     async fn receive(&self, max: u32, wait_secs: u32) -> BackendResult<Vec<QueuedUpload>>;
-    /// The object behind a key of a message; `InvalidImage` without reading it when it is
-    /// larger than `max_bytes`.
-    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject>;
     /// The message is done with (its images committed, or nothing to do): delete it.
     async fn done(&self, msg: &QueuedUpload) -> BackendResult<()>;
     /// The message cannot succeed: move it to the dead-letter queue with `reason`.

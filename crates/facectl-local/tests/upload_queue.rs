@@ -8,7 +8,7 @@ mod common;
 use async_trait::async_trait;
 use facectl_core::faults::{self, Fault, FaultPlan};
 use facectl_core::model::ResourceStatus;
-use facectl_core::ports::{BackendResult, QueuedUpload, UploadQueue, UploadedObject};
+use facectl_core::ports::{BackendResult, QueuedUpload, UploadQueue, UploadSource, UploadedObject};
 use facectl_core::progress::{CancelFlag, NoProgress};
 use facectl_core::service::provision;
 use facectl_core::service::watch_uploads::{watch_uploads, UploadWatchOptions};
@@ -62,6 +62,23 @@ impl MemQueue {
 }
 
 #[async_trait]
+impl UploadSource for MemQueue {
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
+        let object = self
+            .objects
+            .get(key)
+            .ok_or_else(|| BackendError::NotFound(key.into()))?;
+        if object.bytes.len() as u64 > max_bytes {
+            return Err(BackendError::InvalidImage {
+                origin: key.into(),
+                reason: "over the byte limit".into(),
+            });
+        }
+        Ok(object.clone())
+    }
+}
+
+#[async_trait]
 impl UploadQueue for MemQueue {
     fn location(&self) -> String {
         "memory".into()
@@ -88,19 +105,6 @@ impl UploadQueue for MemQueue {
                 body: k,
             })
             .collect())
-    }
-    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
-        let object = self
-            .objects
-            .get(key)
-            .ok_or_else(|| BackendError::NotFound(key.into()))?;
-        if object.bytes.len() as u64 > max_bytes {
-            return Err(BackendError::InvalidImage {
-                origin: key.into(),
-                reason: "over the byte limit".into(),
-            });
-        }
-        Ok(object.clone())
     }
     async fn done(&self, msg: &QueuedUpload) -> BackendResult<()> {
         self.finish(&msg.receipt);

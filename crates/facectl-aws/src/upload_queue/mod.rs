@@ -3,13 +3,15 @@
 //! provisioning (`provision --trigger`, idempotent, `--dry-run`), and the [`UploadQueue`] port
 //! `watch` reads it through. Provisioning is in [`provision`].
 
+mod lambda_event;
 mod provision;
+pub use lambda_event::{parse_lambda_event, UploadEvent};
 pub use provision::queue_policy;
 
 use crate::error::{code_of, map_sdk_error, Call};
 use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeName};
 use facectl_core::model::ResourceStatus;
-use facectl_core::ports::{BackendResult, QueuedUpload, UploadQueue, UploadedObject};
+use facectl_core::ports::{BackendResult, QueuedUpload, UploadQueue, UploadSource, UploadedObject};
 use facectl_core::BackendError;
 use serde_json::Value;
 use tokio::sync::OnceCell;
@@ -108,6 +110,11 @@ pub fn created_keys(body: &str, bucket: &str, prefix: &str) -> Vec<String> {
     let Some(records) = v.get("Records").and_then(Value::as_array) else {
         return Vec::new();
     };
+    created_keys_of(records, bucket, prefix)
+}
+
+/// Object keys of created objects under `prefix` among S3 event records.
+fn created_keys_of(records: &[Value], bucket: &str, prefix: &str) -> Vec<String> {
     records
         .iter()
         .filter(|r| {
@@ -143,6 +150,45 @@ fn url_decode_key(key: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[async_trait::async_trait]
+impl UploadSource for SqsUploadQueue {
+    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
+        let uri = format!("s3://{}/{key}", self.cfg.bucket);
+        let out = self
+            .s3
+            .get_object()
+            .bucket(&self.cfg.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(e, &Call::new("s3:GetObject", &uri)))?;
+        // Refused from its length, before the body is read: an upload may be any size.
+        let len = out.content_length().and_then(|n| u64::try_from(n).ok());
+        if let Some(len) = len.filter(|n| *n > max_bytes) {
+            return Err(BackendError::InvalidImage {
+                origin: uri,
+                reason: format!("object is {len} bytes, over the {max_bytes} byte limit"),
+            });
+        }
+        let metadata = out
+            .metadata()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let bytes = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| BackendError::Unavailable(format!("reading {uri}: {e}")))?
+            .into_bytes()
+            .to_vec();
+        Ok(UploadedObject { bytes, metadata })
+    }
 }
 
 #[async_trait::async_trait]
@@ -189,42 +235,6 @@ impl UploadQueue for SqsUploadQueue {
                 })
             })
             .collect())
-    }
-
-    async fn fetch(&self, key: &str, max_bytes: u64) -> BackendResult<UploadedObject> {
-        let uri = format!("s3://{}/{key}", self.cfg.bucket);
-        let out = self
-            .s3
-            .get_object()
-            .bucket(&self.cfg.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| map_sdk_error(e, &Call::new("s3:GetObject", &uri)))?;
-        // Refused from its length, before the body is read: an upload may be any size.
-        let len = out.content_length().and_then(|n| u64::try_from(n).ok());
-        if let Some(len) = len.filter(|n| *n > max_bytes) {
-            return Err(BackendError::InvalidImage {
-                origin: uri,
-                reason: format!("object is {len} bytes, over the {max_bytes} byte limit"),
-            });
-        }
-        let metadata = out
-            .metadata()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let bytes = out
-            .body
-            .collect()
-            .await
-            .map_err(|e| BackendError::Unavailable(format!("reading {uri}: {e}")))?
-            .into_bytes()
-            .to_vec();
-        Ok(UploadedObject { bytes, metadata })
     }
 
     async fn done(&self, msg: &QueuedUpload) -> BackendResult<()> {

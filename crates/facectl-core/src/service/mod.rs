@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod provision;
 pub mod recovery;
 pub mod search;
+pub mod upload_event;
 pub mod verify;
 pub mod watch;
 pub mod watch_uploads;

@@ -15,7 +15,7 @@ use super::{with_retry, Photo};
 use crate::error::{BackendError, ServiceError};
 use crate::model::{ImageStatus, PersonInfo};
 use crate::naming::{name_from_folder, name_from_stem, person_named};
-use crate::ports::{Backend, QueuedUpload, UploadQueue};
+use crate::ports::{Backend, QueuedUpload, UploadQueue, UploadSource};
 use crate::progress::{CancelFlag, Progress, ProgressEvent};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -97,8 +97,8 @@ pub fn person_for_upload(
     (!name.is_empty()).then(|| person_named(&name))
 }
 
-/// How one message ended.
-enum Handled {
+/// How one message (or one upload event) ended.
+pub(super) enum Handled {
     /// Every key done (or nothing to do): delete the message.
     Done(Vec<FileOutcome>),
     /// A key cannot succeed: to the dead-letter queue with this reason.
@@ -194,7 +194,7 @@ async fn run_one<'a>(
     if cancel.is_cancelled() {
         return (msg, None);
     }
-    let work = handle(backend, queue, &msg, opts, in_flight, progress);
+    let work = handle(backend, queue, &msg.keys, opts, in_flight, progress);
     let h = with_visibility(queue, &msg, opts.visibility_secs, work).await;
     (msg, Some(h))
 }
@@ -243,20 +243,20 @@ async fn settle(
     }
 }
 
-/// Ingests every key of `msg`.
-async fn handle(
+/// Ingests every key of one message (or one upload event), read from `source`.
+pub(super) async fn handle(
     backend: &Backend,
-    queue: &dyn UploadQueue,
-    msg: &QueuedUpload,
+    source: &dyn UploadSource,
+    keys: &[String],
     opts: &UploadWatchOptions,
     in_flight: &InFlight,
     progress: &dyn Progress,
 ) -> Handled {
     let mut outcomes = Vec::new();
     let mut rejected = Vec::new();
-    for key in &msg.keys {
+    for key in keys {
         let max = opts.ingest.max_bytes;
-        let object = match with_retry(RETRY_ATTEMPTS, || queue.fetch(key, max)).await {
+        let object = match with_retry(RETRY_ATTEMPTS, || source.fetch(key, max)).await {
             Ok(o) => o,
             Err(e @ BackendError::InvalidImage { .. }) => {
                 rejected.push(e.to_string());
