@@ -64,11 +64,17 @@ pub fn start_moto() -> (Child, String) {
 
 /// `facectl serve` on a free port; returns it and the URL it printed.
 pub fn start_serve(s: &Sandbox, moto: &str) -> (Child, String) {
+    start_serve_with(s, moto, &[])
+}
+
+/// `facectl serve` with extra flags (e.g. `--latency-ms`).
+pub fn start_serve_with(s: &Sandbox, moto: &str, extra: &[&str]) -> (Child, String) {
     use std::io::BufRead;
     let bin = assert_cmd::cargo::cargo_bin("facectl");
     let mut child = std::process::Command::new(bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--in-memory"])
         .args(["--s3-endpoint-url", moto, "--region", "eu-west-1"])
+        .args(extra)
         .env("FACECTL_MODEL_DIR", super::model_dir())
         .env("HOME", s.dir.path())
         .env("AWS_ACCESS_KEY_ID", "test")
@@ -122,4 +128,65 @@ pub fn aws_json(mut cmd: assert_cmd::Command, args: &[&str], code: i32) -> serde
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"))
+}
+
+/// `tests/tutorial/uploads.py` with `args`; panics with its stderr when it fails.
+pub fn uploads(args: &[String]) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(moto_python())
+        .arg(root.join("tests/tutorial/uploads.py"))
+        .args(args)
+        .output()
+        .expect("run uploads.py");
+    assert!(
+        out.status.success(),
+        "uploads.py {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The first photo of each of `n` lfw-dev people (by name, after the first `skip`).
+pub fn lfw_people(n: usize, skip: usize) -> Vec<(String, std::path::PathBuf)> {
+    let root = super::shared_data().join("lfw-dev/images");
+    let mut people: Vec<std::path::PathBuf> = std::fs::read_dir(&root)
+        .expect("lfw-dev")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    people.sort();
+    people
+        .into_iter()
+        .skip(skip)
+        .take(n)
+        .map(|dir| {
+            let who = dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            let mut photos: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+                .expect("person folder")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            photos.sort();
+            (who.replace('_', " "), photos.remove(0))
+        })
+        .collect()
+}
+
+/// (name, faces) of `list persons -o json`, sorted.
+pub fn persons(list: &serde_json::Value) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = list
+        .as_array()
+        .expect("list persons gives an array")
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or_default().to_string(),
+                p["faces"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
 }

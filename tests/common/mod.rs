@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod lambda_api;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

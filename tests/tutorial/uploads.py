@@ -2,10 +2,12 @@
 
 usage: uploads.py S3_URL BUCKET put KEY=FILE[=FULLNAME]...
        uploads.py SQS_URL QUEUE dead-letters
+       uploads.py SQS_URL QUEUE receive
 
 `put` uploads each FILE to KEY, with user metadata `FullName` when a name is given (S3 sends the
 ObjectCreated notification). `dead-letters` prints, as JSON, every message on QUEUE (received
-and left there) as {"keys": [...], "reason": "..."}.
+and left there) as {"keys": [...], "reason": "..."}. `receive` receives what QUEUE holds (up to 10
+messages, hidden for 5 minutes) and prints them as a Lambda SQS event's records would carry them.
 """
 
 import json
@@ -46,12 +48,28 @@ def dead_letters(url, queue):
     print(json.dumps(out))
 
 
+def receive(url, queue):
+    sqs = boto3.client("sqs", endpoint_url=url, **KW)
+    q = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    got = sqs.receive_message(
+        QueueUrl=q, MaxNumberOfMessages=10, WaitTimeSeconds=2,
+        AttributeNames=["All"], VisibilityTimeout=300,
+    ).get("Messages", [])
+    print(json.dumps([
+        {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+         "attributes": m.get("Attributes", {})}
+        for m in got
+    ]))
+
+
 def main(argv):
     url, name, verb, *rest = argv
     if verb == "put":
         put(url, name, rest)
     elif verb == "dead-letters":
         dead_letters(url, name)
+    elif verb == "receive":
+        receive(url, name)
     else:
         raise SystemExit(__doc__)
 

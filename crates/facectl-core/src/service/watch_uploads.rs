@@ -298,11 +298,13 @@ pub(super) async fn handle(
                 }
                 progress.event(done_event(&outcome));
                 if matches!(outcome.status, FileStatus::Failed | FileStatus::NoFace) {
-                    let why = outcome
-                        .reason
-                        .clone()
-                        .unwrap_or_else(|| outcome.status.as_str().into());
-                    rejected.push(format!("{key}: {why}"));
+                    let why = outcome.reason.as_deref().unwrap_or(outcome.status.as_str());
+                    let why = why.trim();
+                    rejected.push(if why.starts_with(key.as_str()) {
+                        why.to_string()
+                    } else {
+                        format!("{key}: {why}")
+                    });
                 }
                 outcomes.push(outcome);
             }
