@@ -65,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find and repair disagreements between collection, table and image store')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Install or check the face models')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine')
+            [CompletionResult]::new('lambda', 'lambda', [CompletionResultType]::ParameterValue, 'Run as an AWS Lambda function that indexes uploads (S3 notifications, or batches of the upload queue); started by the Lambda runtime, or by a binary named `bootstrap`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -708,6 +709,43 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'facectl;lambda' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Photos processed at once within one invocation (default 2, or `jobs` in the config file)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Photos processed at once within one invocation (default 2, or `jobs` in the config file)')
+            [CompletionResult]::new('--multiple', '--multiple', [CompletionResultType]::ParameterName, 'When a photo shows several faces of similar size')
+            [CompletionResult]::new('--quality-filter', '--quality-filter', [CompletionResultType]::ParameterName, 'Quality gate before indexing (as Rekognition''s QualityFilter)')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
+            [CompletionResult]::new('--model-dir', '--model-dir', [CompletionResultType]::ParameterName, 'Folder with the ONNX face models')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (TOML)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format for results on stdout')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (else AWS_PROFILE)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (else AWS_REGION or the profile''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for every AWS service (S3-compatible or local servers)')
+            [CompletionResult]::new('--s3-endpoint-url', '--s3-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)')
+            [CompletionResult]::new('--rekognition-endpoint-url', '--rekognition-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)')
+            [CompletionResult]::new('--dynamodb-endpoint-url', '--dynamodb-endpoint-url', [CompletionResultType]::ParameterName, 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'S3 bucket for images')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Key prefix for images in the bucket [default: faces/]')
+            [CompletionResult]::new('--upload-prefix', '--upload-prefix', [CompletionResultType]::ParameterName, 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'SQS queue the bucket''s upload notifications go to [default: <bucket>-uploads]')
+            [CompletionResult]::new('--collection', '--collection', [CompletionResultType]::ParameterName, 'Rekognition collection id [default: facectl]')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'DynamoDB table [default: facectl-faces]')
+            [CompletionResult]::new('--tps', '--tps', [CompletionResultType]::ParameterName, 'Client-side limit on Rekognition calls per second [default: 5]')
+            [CompletionResult]::new('--hash-key', '--hash-key', [CompletionResultType]::ParameterName, 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)')
+            [CompletionResult]::new('--name-attr', '--name-attr', [CompletionResultType]::ParameterName, 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)')
+            [CompletionResult]::new('--all-faces', '--all-faces', [CompletionResultType]::ParameterName, 'Index every face in the photo (up to 100) instead of the largest')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors (no progress, no warnings)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug, -vvv trace)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never show progress bars (they are hidden anyway when stderr is not a terminal)')
+            [CompletionResult]::new('--force-path-style', '--force-path-style', [CompletionResultType]::ParameterName, 'Path-style S3 addressing (for S3-compatible servers)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'facectl;completions' {
             [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Backend to use')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Local backend data folder (images, database, models)')
@@ -786,6 +824,7 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find and repair disagreements between collection, table and image store')
             [CompletionResult]::new('models', 'models', [CompletionResultType]::ParameterValue, 'Install or check the face models')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine')
+            [CompletionResult]::new('lambda', 'lambda', [CompletionResultType]::ParameterValue, 'Run as an AWS Lambda function that indexes uploads (S3 notifications, or batches of the upload queue); started by the Lambda runtime, or by a binary named `bootstrap`')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -844,6 +883,9 @@ Register-ArgumentCompleter -Native -CommandName 'facectl' -ScriptBlock {
             break
         }
         'facectl;help;serve' {
+            break
+        }
+        'facectl;help;lambda' {
             break
         }
         'facectl;help;completions' {

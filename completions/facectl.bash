@@ -37,6 +37,9 @@ _facectl() {
             facectl,help)
                 cmd="facectl__subcmd__help"
                 ;;
+            facectl,lambda)
+                cmd="facectl__subcmd__lambda"
+                ;;
             facectl,list)
                 cmd="facectl__subcmd__list"
                 ;;
@@ -84,6 +87,9 @@ _facectl() {
                 ;;
             facectl__subcmd__help,help)
                 cmd="facectl__subcmd__help__subcmd__help"
+                ;;
+            facectl__subcmd__help,lambda)
+                cmd="facectl__subcmd__help__subcmd__lambda"
                 ;;
             facectl__subcmd__help,list)
                 cmd="facectl__subcmd__help__subcmd__list"
@@ -167,7 +173,7 @@ _facectl() {
 
     case "${cmd}" in
         facectl)
-            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
+            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +935,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__help)
-            opts="provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help"
+            opts="provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,6 +1033,20 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        facectl__subcmd__help__subcmd__lambda)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1215,6 +1235,120 @@ _facectl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        facectl__subcmd__lambda)
+            opts="-j -o -q -v -h --jobs --multiple --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --multiple)
+                    COMPREPLY=($(compgen -W "largest skip" -- "${cur}"))
+                    return 0
+                    ;;
+                --quality-filter)
+                    COMPREPLY=($(compgen -W "none auto low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --backend)
+                    COMPREPLY=($(compgen -W "local aws" -- "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json jsonl csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rekognition-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dynamodb-endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collection)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hash-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-attr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -67,6 +67,7 @@ complete -c facectl -n "__fish_facectl_needs_command" -f -a "status" -d 'Show co
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "models" -d 'Install or check the face models'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "serve" -d 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine'
+complete -c facectl -n "__fish_facectl_needs_command" -f -a "lambda" -d 'Run as an AWS Lambda function that indexes uploads (S3 notifications, or batches of the upload queue); started by the Lambda runtime, or by a binary named `bootstrap`'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
 complete -c facectl -n "__fish_facectl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -648,6 +649,44 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -s v -l verbose -
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s j -l jobs -d 'Photos processed at once within one invocation (default 2, or `jobs` in the config file)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l multiple -d 'When a photo shows several faces of similar size' -r -f -a "largest\t'Index the largest face'
+skip\t'Index nothing and report the photo as `multiple_faces`'"
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l quality-filter -d 'Quality gate before indexing (as Rekognition\'s QualityFilter)' -r -f -a "none\t''
+auto\t''
+low\t''
+medium\t''
+high\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l backend -d 'Backend to use' -r -f -a "local\t''
+aws\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l config -d 'Config file (TOML)' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
+json\t''
+jsonl\t''
+csv\t''"
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l profile -d 'AWS profile (else AWS_PROFILE)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l region -d 'AWS region (else AWS_REGION or the profile\'s)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l endpoint-url -d 'Endpoint for every AWS service (S3-compatible or local servers)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l s3-endpoint-url -d 'Endpoint for S3 only (overrides --endpoint-url; else AWS_ENDPOINT_URL_S3)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l rekognition-endpoint-url -d 'Endpoint for Rekognition only (e.g. `facectl serve`; else AWS_ENDPOINT_URL_REKOGNITION)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l dynamodb-endpoint-url -d 'Endpoint for DynamoDB only (else AWS_ENDPOINT_URL_DYNAMODB)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l bucket -d 'S3 bucket for images' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l prefix -d 'Key prefix for images in the bucket [default: faces/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l upload-prefix -d 'Key prefix uploads arrive under, for `provision --trigger` and `watch` [default: uploads/]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l queue -d 'SQS queue the bucket\'s upload notifications go to [default: <bucket>-uploads]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l collection -d 'Rekognition collection id [default: facectl]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l table -d 'DynamoDB table [default: facectl-faces]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l all-faces -d 'Index every face in the photo (up to 100) instead of the largest'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l backend -d 'Backend to use' -r -f -a "local\t''
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
@@ -706,22 +745,23 @@ complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s v -l verbose
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l force-path-style -d 'Path-style S3 addressing (for S3-compatible servers)'
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "watch" -d 'Import photos as they land in a folder (new and changed files, once each)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "search" -d 'Find who is in a photo'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "compare" -d 'Check whether two photos show the same person'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "list" -d 'List enrolled persons or faces'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "status" -d 'Show counts, locations, model and sizes'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "models" -d 'Install or check the face models'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "serve" -d 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "completions" -d 'Print shell completions'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "provision" -d 'Create the image store, face collection and person table (idempotent)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "enroll" -d 'Index a person\'s face from one or more photos'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "bulk-import" -d 'Import a folder of photos; persons from folder names, file names or a CSV'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "watch" -d 'Import photos as they land in a folder (new and changed files, once each)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "search" -d 'Find who is in a photo'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "verify" -d 'Check whether a photo shows a given enrolled person (1:1)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "compare" -d 'Check whether two photos show the same person'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "delete" -d 'Forget a person, a face or an image everywhere (collection, table, image store)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "list" -d 'List enrolled persons or faces'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "status" -d 'Show counts, locations, model and sizes'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "doctor" -d 'Find and repair disagreements between collection, table and image store'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "models" -d 'Install or check the face models'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "serve" -d 'Run a local Rekognition-compatible endpoint (AWS JSON 1.1) over the offline engine'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "lambda" -d 'Run as an AWS Lambda function that indexes uploads (S3 notifications, or batches of the upload queue); started by the Lambda runtime, or by a binary named `bootstrap`'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "completions" -d 'Print shell completions'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c facectl -n "__fish_facectl_using_subcommand help; and not __fish_seen_subcommand_from provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "persons" -d 'Enrolled persons with face and image counts'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from list" -f -a "faces" -d 'Enrolled faces'
 complete -c facectl -n "__fish_facectl_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "install" -d 'Download the models from their official URLs (SHA-256 checked) into the model folder'
