@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::aws::{aws_command, aws_json, lfw_people, persons, start_moto, start_serve, uploads};
+use common::aws::{
+    assert_doctor_clean, aws_command, aws_json, aws_process, lfw_people, persons, start_moto,
+    start_serve, uploads,
+};
 use common::lambda_api::RuntimeApi;
 use common::Sandbox;
 use serde_json::{json, Value};
@@ -34,6 +37,16 @@ fn s3_event(bucket: &str, keys: &[&str]) -> Value {
         })
         .collect();
     json!({ "Records": records })
+}
+
+/// What the Lambda service sets for a function instance.
+fn lambda_env(api: &RuntimeApi) -> [(&'static str, String); 4] {
+    [
+        ("AWS_LAMBDA_RUNTIME_API", api.addr.clone()),
+        ("AWS_LAMBDA_FUNCTION_NAME", "facectl".into()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024".into()),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".into()),
+    ]
 }
 
 fn verdicts(report: &Value) -> Vec<String> {
@@ -77,16 +90,8 @@ fn the_lambda_handler_indexes_s3_events_and_queue_batches() {
     let bootstrap = s.dir.path().join("bootstrap");
     std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("facectl"), &bootstrap)
         .expect("symlink bootstrap");
-    let function = std::process::Command::new(&bootstrap)
-        .args(aws_cmd().get_args().collect::<Vec<_>>())
-        .env_clear()
-        .envs(s.env())
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_LAMBDA_RUNTIME_API", &api.addr)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "facectl")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+    let function = aws_process(&s, &aws_cmd(), &bootstrap)
+        .envs(lambda_env(&api))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .spawn()
@@ -179,17 +184,45 @@ fn the_lambda_handler_indexes_s3_events_and_queue_batches() {
         "{dead:#}"
     );
     assert_eq!(persons(&aws(&["list", "persons"], 0)), want);
-    let doctor = aws(&["doctor"], 0);
-    for k in [
-        "orphan_faces",
-        "dangling_records",
-        "orphan_objects",
-        "missing_objects",
-        "pending_images",
-    ] {
-        let n = doctor[k].as_array().map_or(0, Vec::len);
-        assert_eq!(n, 0, "{k}: {doctor:#}");
+    assert_doctor_clean(aws_cmd());
+
+    // Two function instances given the same new upload at once (S3 may deliver an event
+    // twice, concurrently): one face, each answer a success or a retry, and the retry then
+    // finds the photo done.
+    let second = aws_process(&s, &aws_cmd(), &bootstrap)
+        .envs(lambda_env(&api))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start a second bootstrap");
+    let _second = common::aws::Child(second);
+    let (twice, photo) = lfw_people(1, 80).remove(0);
+    uploads(&[
+        moto.clone(),
+        "drop".into(),
+        "put".into(),
+        format!("uploads/twice.jpg={}={twice}", photo.display()),
+    ]);
+    let event = s3_event("drop", &["uploads/twice.jpg"]);
+    api.wait_for_instances(2);
+    let answers = api.invoke_all(vec![event.clone(), event.clone()]);
+    let mut imported = 0;
+    for (kind, answer) in &answers {
+        match kind.as_str() {
+            "response" => imported += answer["counts"]["imported"].as_u64().unwrap_or(0),
+            _ => assert_eq!(answer["errorType"], "facectl.Retry", "{answer:#}"),
+        }
     }
+    if answers.iter().any(|(kind, _)| kind == "error") {
+        let (kind, answer) = api.invoke(event);
+        assert_eq!(kind, "response", "the redelivery: {answer:#}");
+        imported += answer["counts"]["imported"].as_u64().unwrap_or(0);
+    }
+    assert_eq!(imported, 1, "{answers:#?}");
+    want.push((twice, 1));
+    want.sort();
+    assert_eq!(persons(&aws(&["list", "persons"], 0)), want);
+    assert_doctor_clean(aws_cmd());
 
     // Not an upload event: an error naming why.
     let (kind, answer) = api.invoke(json!({"hello": "world"}));

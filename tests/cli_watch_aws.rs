@@ -4,7 +4,8 @@
 mod common;
 
 use common::aws::{
-    aws_command, aws_json, lfw_people, persons, start_moto, start_serve, start_serve_with, uploads,
+    assert_doctor_clean, aws_command, aws_json, aws_process, doctor_json, lfw_people, persons,
+    start_moto, start_serve, start_serve_with, uploads,
 };
 use common::Sandbox;
 use std::io::BufRead;
@@ -104,34 +105,7 @@ fn uploads_are_indexed_once_named_and_poison_goes_to_the_dead_letter_queue() {
     let idle = aws(&["watch", "--once"], 0);
     assert_eq!(idle["messages"], 0, "{idle:#}");
 
-    let doctor = aws(&["doctor"], 0);
-    for k in [
-        "orphan_faces",
-        "dangling_records",
-        "orphan_objects",
-        "missing_objects",
-        "pending_images",
-    ] {
-        let n = doctor[k].as_array().map_or(0, Vec::len);
-        assert_eq!(n, 0, "{k}: {doctor:#}");
-    }
-}
-
-/// `doctor -o json` whatever its exit code (abandoned claims make it non-zero).
-fn doctor(cmd: assert_cmd::Command) -> serde_json::Value {
-    let mut cmd = cmd;
-    let out = cmd
-        .args(["doctor", "--output", "json"])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .output()
-        .expect("run doctor");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "doctor: not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    assert_doctor_clean(aws_cmd());
 }
 
 #[test]
@@ -155,13 +129,8 @@ fn a_watch_killed_inside_an_uncommitted_photo_loses_nothing_and_indexes_nothing_
     // missed every uncommitted photo (doctor shows none pending) is repeated.
     let mut landed = None;
     for attempt in 1..=4 {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("facectl"))
-            .args(aws_cmd().get_args().collect::<Vec<_>>())
+        let mut child = aws_process(&s, &aws_cmd(), &assert_cmd::cargo::cargo_bin("facectl"))
             .args(["watch", "--multiple", "largest", "--jobs", "2"])
-            .env_clear()
-            .envs(s.env())
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -184,7 +153,7 @@ fn a_watch_killed_inside_an_uncommitted_photo_loses_nothing_and_indexes_nothing_
             "try {attempt}: watch imported nothing before the kill"
         );
         // The dead writer's claims: abandoned at once (its pid is gone on this host).
-        let report = doctor(aws_cmd());
+        let report = doctor_json(aws_cmd());
         let in_flight = ["pending_images", "in_flight_images"]
             .iter()
             .map(|k| report[*k].as_array().map_or(0, Vec::len))
@@ -208,7 +177,7 @@ fn a_watch_killed_inside_an_uncommitted_photo_loses_nothing_and_indexes_nothing_
         let drained = aws(&["watch", "--once", "--multiple", "largest"], 0);
         assert_eq!(drained["rejected"], 0, "{drained:#}");
         let listed = persons(&aws(&["list", "persons"], 0));
-        let settled = doctor(aws_cmd());
+        let settled = doctor_json(aws_cmd());
         let open = ["pending_images", "in_flight_images"]
             .iter()
             .map(|k| settled[*k].as_array().map_or(0, Vec::len))
@@ -224,16 +193,5 @@ fn a_watch_killed_inside_an_uncommitted_photo_loses_nothing_and_indexes_nothing_
         }
         std::thread::sleep(Duration::from_secs(5));
     }
-    let report = aws(&["doctor"], 0);
-    for k in [
-        "orphan_faces",
-        "dangling_records",
-        "orphan_objects",
-        "missing_objects",
-        "pending_images",
-        "in_flight_images",
-    ] {
-        let n = report[k].as_array().map_or(0, Vec::len);
-        assert_eq!(n, 0, "{k}: {report:#}");
-    }
+    assert_doctor_clean(aws_cmd());
 }

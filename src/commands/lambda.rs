@@ -7,12 +7,11 @@
 //! reason and the ones to try again are reported as batch item failures.
 
 use super::watch::LineLog;
-use crate::cli::{LambdaArgs, MultipleArg};
+use crate::cli::LambdaArgs;
 use crate::settings::{Settings, LAMBDA_RUNTIME_ENV};
 use anyhow::{bail, Result};
 use facectl_aws::upload_queue::{parse_lambda_event, TriggerConfig, UploadEvent};
 use facectl_core::ports::UploadQueue;
-use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
 use facectl_core::service::upload_event::{index_upload_event, UploadEventReport, UploadItem};
 use facectl_core::service::watch_uploads::UploadWatchOptions;
 use facectl_core::Backend;
@@ -41,16 +40,7 @@ pub async fn run(args: LambdaArgs, settings: &Settings) -> Result<u8> {
             missing.join(", ")
         );
     }
-    let quality = args.quality_filter.parse().map_err(anyhow::Error::msg)?;
-    let ingest = IngestOptions {
-        all_faces: args.all_faces,
-        quality,
-        multiple: match args.multiple {
-            MultipleArg::Largest => MultiplePolicy::Largest,
-            MultipleArg::Skip => MultiplePolicy::Skip,
-        },
-        ..IngestOptions::default()
-    };
+    let ingest = super::ingest_options(args.all_faces, &args.quality_filter, args.multiple)?;
     let (backend, queue) = crate::backend::open_with_uploads(settings).await?;
     let cfg = crate::backend::aws_config(settings)?;
     let trigger = crate::backend::trigger_config(settings, &cfg)?;

@@ -76,23 +76,38 @@ pub(crate) fn folder_options(
     usize,
     facectl_core::service::ingest::IngestOptions,
 )> {
-    use crate::cli::{MultipleArg, NameFrom};
+    use crate::cli::NameFrom;
     use facectl_core::naming::Naming;
-    use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
     let naming = match (&args.mapping, args.name_from) {
         (Some(csv), _) => Naming::Csv(csv.clone()),
         (None, NameFrom::Auto) => Naming::Auto,
         (None, NameFrom::Folder) => Naming::Folder,
         (None, NameFrom::Stem) => Naming::Stem,
     };
-    let ingest = IngestOptions {
-        all_faces: args.index.all_faces,
-        quality: quality(&args.index)?,
-        multiple: match args.multiple {
+    let ingest = ingest_options(
+        args.index.all_faces,
+        &args.index.quality_filter,
+        args.multiple,
+    )?;
+    Ok((naming, args.jobs.unwrap_or(settings.jobs).max(1), ingest))
+}
+
+/// How each photo is ingested (bulk-import, watch, lambda): `--all-faces`, `--quality-filter`
+/// (validated by clap), `--multiple`.
+pub(crate) fn ingest_options(
+    all_faces: bool,
+    quality_filter: &str,
+    multiple: crate::cli::MultipleArg,
+) -> Result<facectl_core::service::ingest::IngestOptions> {
+    use crate::cli::MultipleArg;
+    use facectl_core::service::ingest::{IngestOptions, MultiplePolicy};
+    Ok(IngestOptions {
+        all_faces,
+        quality: quality_filter.parse().map_err(anyhow::Error::msg)?,
+        multiple: match multiple {
             MultipleArg::Largest => MultiplePolicy::Largest,
             MultipleArg::Skip => MultiplePolicy::Skip,
         },
         ..IngestOptions::default()
-    };
-    Ok((naming, args.jobs.unwrap_or(settings.jobs).max(1), ingest))
+    })
 }

@@ -190,3 +190,52 @@ pub fn persons(list: &serde_json::Value) -> Vec<(String, u64)> {
     v.sort();
     v
 }
+
+/// `cmd` (an [`aws_command`]) as a process to start in the background as `program` (the
+/// facectl binary, or a link to it), with the sandbox's environment and test credentials.
+pub fn aws_process(
+    s: &Sandbox,
+    cmd: &assert_cmd::Command,
+    program: &std::path::Path,
+) -> std::process::Command {
+    let mut p = std::process::Command::new(program);
+    p.args(cmd.get_args())
+        .env_clear()
+        .envs(s.env())
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .stdin(std::process::Stdio::null());
+    p
+}
+
+/// `doctor -o json` whatever its exit code (abandoned claims make it non-zero).
+pub fn doctor_json(mut cmd: assert_cmd::Command) -> serde_json::Value {
+    let out = cmd
+        .args(["doctor", "--output", "json"])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .output()
+        .expect("run doctor");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "doctor: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Asserts `doctor` (exit 0) finds nothing to repair and nothing in flight.
+pub fn assert_doctor_clean(cmd: assert_cmd::Command) {
+    let report = aws_json(cmd, &["doctor"], 0);
+    for k in [
+        "orphan_faces",
+        "dangling_records",
+        "orphan_objects",
+        "missing_objects",
+        "pending_images",
+        "in_flight_images",
+    ] {
+        let n = report[k].as_array().map_or(0, Vec::len);
+        assert_eq!(n, 0, "{k}: {report:#}");
+    }
+}

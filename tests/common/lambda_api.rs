@@ -20,6 +20,8 @@ struct State {
     events: Mutex<VecDeque<(String, Value)>>,
     answers: Mutex<HashMap<String, Answer>>,
     init_errors: Mutex<Vec<Value>>,
+    /// Function instances waiting on `invocation/next` right now.
+    polling: Mutex<usize>,
 }
 
 pub struct RuntimeApi {
@@ -65,28 +67,53 @@ impl RuntimeApi {
         }
     }
 
+    /// Waits until `n` function instances are polling for an invocation.
+    pub fn wait_for_instances(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while *self.state.polling.lock().expect("lock") < n {
+            assert!(Instant::now() < deadline, "{n} instances never polled");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Hands `event` to the function and waits for its answer.
     pub fn invoke(&self, event: Value) -> Answer {
-        let id = {
-            let mut n = self.next_id.lock().expect("lock");
-            *n += 1;
-            format!("request-{n}")
-        };
-        self.state
-            .events
-            .lock()
-            .expect("lock")
-            .push_back((id.clone(), event));
+        self.invoke_all(vec![event]).remove(0)
+    }
+
+    /// Hands out all `events` at once (to as many function instances as poll) and waits for
+    /// every answer, in the order given.
+    pub fn invoke_all(&self, events: Vec<Value>) -> Vec<Answer> {
+        let ids: Vec<String> = events
+            .into_iter()
+            .map(|event| {
+                let id = {
+                    let mut n = self.next_id.lock().expect("lock");
+                    *n += 1;
+                    format!("request-{n}")
+                };
+                self.state
+                    .events
+                    .lock()
+                    .expect("lock")
+                    .push_back((id.clone(), event));
+                id
+            })
+            .collect();
         let deadline = Instant::now() + Duration::from_secs(240);
-        loop {
-            if let Some(a) = self.state.answers.lock().expect("lock").remove(&id) {
-                return a;
+        let mut answers: Vec<Option<Answer>> = vec![None; ids.len()];
+        while answers.iter().any(Option::is_none) {
+            for (id, slot) in ids.iter().zip(answers.iter_mut()) {
+                if slot.is_none() {
+                    *slot = self.state.answers.lock().expect("lock").remove(id);
+                }
             }
             let init = self.state.init_errors.lock().expect("lock").clone();
             assert!(init.is_empty(), "the function failed to start: {init:?}");
-            assert!(Instant::now() < deadline, "no answer to {id}");
+            assert!(Instant::now() < deadline, "no answer to {ids:?}");
             std::thread::sleep(Duration::from_millis(50));
         }
+        answers.into_iter().flatten().collect()
     }
 }
 
@@ -111,6 +138,11 @@ async fn route(state: &State, req: Request<Incoming>) -> Result<Response<Full<By
     match (method, rest) {
         (Method::GET, "invocation/next") => loop {
             let next = state.events.lock().expect("lock").pop_front();
+            *state.polling.lock().expect("lock") += usize::from(next.is_none());
+            if next.is_none() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            *state.polling.lock().expect("lock") -= usize::from(next.is_none());
             if let Some((id, event)) = next {
                 let deadline = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
@@ -137,7 +169,6 @@ async fn route(state: &State, req: Request<Incoming>) -> Result<Response<Full<By
                 }
                 return Ok(r);
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
         },
         (Method::POST, "init/error") => {
             state.init_errors.lock().expect("lock").push(posted);
