@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Speed benchmark of the face engine: tract (facectl-eval bench) vs Python onnxruntime on the same
-# single-face 640x480 photos, release build, 1 and 2 workers. Numbers go to docs/engine.md.
+# Speed benchmark of the face engine on both of its runtimes (tract, and ONNX Runtime through
+# `ort`) vs the same pipeline in Python onnxruntime, on the same single-face 640x480 photos, in one
+# run, release build, 1 and 2 workers. Numbers go to docs/engine.md.
 #   scripts/bench_engine.sh [MODEL_DIR] [DATA_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ DATA="${2:-../shared/data}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/facectl-target}"
 OUT="${BENCH_OUT:-/tmp/facectl-bench}"
 SECS="${BENCH_SECONDS:-10}"
+. scripts/ort_library.sh
+ORT_LIB="${ORT_DYLIB_PATH:-$(ort_library)}"
 
 cargo build --release -p facectl-engine --bin facectl-eval
 EVAL="$CARGO_TARGET_DIR/release/facectl-eval"
@@ -20,13 +23,18 @@ if [ ! -x .venv-bench/bin/python ]; then
 fi
 
 echo "load average before: $(cat /proc/loadavg)"
-"$EVAL" bench --images "$OUT/images" --models "$MODELS" --seconds "$SECS" --json "$OUT/tract.json"
+"$EVAL" bench --runtime tract --images "$OUT/images" --models "$MODELS" --seconds "$SECS" --json "$OUT/tract.json"
+"$EVAL" bench --runtime onnxruntime --ort-lib "$ORT_LIB" --images "$OUT/images" --models "$MODELS" --seconds "$SECS" --json "$OUT/facectl-ort.json"
 .venv-bench/bin/python scripts/bench_engine_ort.py --images "$OUT/images" --models "$MODELS" --seconds "$SECS" --json "$OUT/ort.json"
 .venv-bench/bin/python - "$OUT" <<'PY'
 import json, sys
-t = json.load(open(sys.argv[1] + "/tract.json")); o = json.load(open(sys.argv[1] + "/ort.json"))
-for k in ("detect_ms", "embed_ms"):
-    print(f"{k:>12}: tract {t[k]:7.2f}  onnxruntime {o[k]:7.2f}  tract/ort {t[k] / o[k]:.2f}x")
-for k in ("img_per_s_1", "img_per_s_2"):
-    print(f"{k:>12}: tract {t[k]:7.1f}  onnxruntime {o[k]:7.1f}  ort/tract {o[k] / t[k]:.2f}x")
+d = sys.argv[1]
+py = json.load(open(d + "/ort.json"))
+print(f"Python {py['runtime']}: detect {py['detect_ms']:.2f} ms, embed {py['embed_ms']:.2f} ms, "
+      f"{py['img_per_s_1']:.1f} img/s (1 worker), {py['img_per_s_2']:.1f} img/s (2 workers)")
+for name in ("tract", "facectl-ort"):
+    r = json.load(open(f"{d}/{name}.json"))
+    print(f"facectl on {r['runtime']}: detect {r['detect_ms']:.2f} ms, embed {r['embed_ms']:.2f} ms, "
+          f"{r['img_per_s_1']:.1f} img/s (1 worker, {r['img_per_s_1'] / py['img_per_s_1']:.2f}x Python), "
+          f"{r['img_per_s_2']:.1f} img/s (2 workers, {r['img_per_s_2'] / py['img_per_s_2']:.2f}x Python)")
 PY

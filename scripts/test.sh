@@ -22,4 +22,30 @@ fi
 export FACECTL_MODEL_DIR
 echo "using models in $FACECTL_MODEL_DIR" >&2
 
+# ONNX Runtime, the engine's faster runtime (scripts/ort_library.sh fetches and caches it). With
+# ORT_DYLIB_PATH set the CLI and the engine tests run on it (runtime auto); the engine tests then
+# run again on tract.
+. scripts/ort_library.sh
+if [ -z "${ORT_DYLIB_PATH:-}" ]; then
+  ORT_DYLIB_PATH="$(ort_library)"
+fi
+export ORT_DYLIB_PATH
+echo "using ONNX Runtime $ORT_DYLIB_PATH" >&2
+
 cargo test --workspace "$@"
+
+# The engine's tests again on the other runtime (the ones above ran on ONNX Runtime): the same
+# test binaries, run directly (a `cargo test -p` would resolve features anew and rebuild).
+engine_tests="$(cargo test --workspace --no-run --message-format=json "$@" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"] \
+            and m["target"]["name"] != "facectl-eval" and "/crates/facectl-engine" in m["manifest_path"]:
+        print(m["executable"])
+')"
+[ -n "$engine_tests" ] || { echo "no engine test binaries found" >&2; exit 1; }
+for t in $engine_tests; do
+  echo "on tract: $(basename "$t")" >&2
+  (cd crates/facectl-engine && FACECTL_RUNTIME=tract "$t" -q)
+done

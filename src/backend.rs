@@ -20,7 +20,7 @@ pub async fn open(settings: &Settings) -> Result<Backend> {
             let config = facectl_local::LocalConfig {
                 data_dir: settings.data_dir.clone(),
                 model_dir: Some(settings.model_dir.clone()),
-                engine: facectl_engine::EngineConfig::default(),
+                engine: settings.engine_config(),
             };
             Ok(facectl_local::open(config)?)
         }

@@ -45,6 +45,10 @@ pub struct GlobalArgs {
     /// Folder with the ONNX face models.
     #[arg(long, global = true, env = settings::ENV_MODEL_DIR, value_name = "DIR")]
     pub model_dir: Option<PathBuf>,
+    /// Runtime of the face models: auto (ONNX Runtime when its library is installed or
+    /// ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime.
+    #[arg(long, global = true, env = settings::ENV_RUNTIME, value_name = "RUNTIME")]
+    pub runtime: Option<facectl_engine::RuntimePreference>,
     /// Config file (TOML).
     #[arg(long, global = true, env = settings::ENV_CONFIG, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -410,6 +414,10 @@ pub enum ModelsAction {
         /// Download from this base URL instead of the official ones (mirrors, tests).
         #[arg(long, value_name = "URL", conflicts_with = "from")]
         base_url: Option<String>,
+        /// Install the ONNX Runtime library instead (the faster runtime, used when present):
+        /// the official release archive, or with --from its .tgz or the library file.
+        #[arg(long)]
+        runtime: bool,
     },
     /// Check the models in the model folder load.
     Check,

@@ -58,26 +58,32 @@ fn args() -> Vec<std::ffi::OsString> {
 }
 
 fn init_logging(g: &cli::GlobalArgs) {
-    // tract warns about every model whose opset is newer than it was tested with; the engine
-    // checks the models itself, so that warning is only shown with -vv.
+    // tract warns about every model whose opset is newer than it was tested with, and ONNX
+    // Runtime about graph details of the folded models; the engine checks the models itself,
+    // so those are only shown with -vv.
     let default = match (g.quiet, g.verbose) {
         (true, _) => "error",
-        (_, 0) => "warn,tract_onnx=error",
-        (_, 1) => "info,tract_onnx=error",
+        (_, 0) => "warn,tract_onnx=error,ort=error",
+        (_, 1) => "info,tract_onnx=error,ort=error",
         (_, 2) => "debug",
         _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env(settings::ENV_LOG)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(
             std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && std::env::var_os(settings::ENV_NO_COLOR).is_none_or(|v| v.is_empty()),
-        )
-        .without_time()
-        .try_init();
+        );
+    // From -vv on, each line says when it happened since the start (where the time goes).
+    let _ = if g.verbose >= 2 {
+        fmt.with_timer(tracing_subscriber::fmt::time::uptime())
+            .try_init()
+    } else {
+        fmt.without_time().try_init()
+    };
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<u8> {

@@ -176,6 +176,127 @@ impl Progress for BarProgress {
     }
 }
 
+/// A long-running command's log (`watch`, `lambda`): one line per photo on stderr as it
+/// happens; on a terminal also a status line under them with the running counts and rate.
+pub struct LiveLog {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    counts: Mutex<LiveCounts>,
+    started: std::time::Instant,
+}
+
+/// What a [`LiveLog`] has seen so far.
+#[derive(Default, Debug, PartialEq)]
+struct LiveCounts {
+    imported: u64,
+    skipped: u64,
+    no_face: u64,
+    multiple_faces: u64,
+    failed: u64,
+}
+
+impl LiveCounts {
+    /// Counts one finished photo (`outcome` is the status name, or the reason for a failure).
+    fn add(&mut self, outcome: &str, ok: bool) {
+        match (ok, outcome) {
+            (false, _) => self.failed += 1,
+            (true, "imported") => self.imported += 1,
+            (true, "skipped") => self.skipped += 1,
+            (true, "no_face") => self.no_face += 1,
+            (true, "multiple_faces") => self.multiple_faces += 1,
+            (true, _) => {}
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.imported + self.skipped + self.no_face + self.multiple_faces + self.failed
+    }
+
+    /// The status line: counts, then photos per second since the start.
+    fn line(&self, label: &str, elapsed: f64) -> String {
+        let rate = if elapsed > 0.0 {
+            self.total() as f64 / elapsed
+        } else {
+            0.0
+        };
+        format!(
+            "{label}: {} imported, {} skipped, {} without a face, {} with several faces, {} failed ({rate:.1} photos/s)",
+            self.imported, self.skipped, self.no_face, self.multiple_faces, self.failed
+        )
+    }
+}
+
+impl Printer {
+    /// A [`LiveLog`] for a command that runs until stopped; `label` heads its status line.
+    pub fn live_log(&self, label: &str) -> LiveLog {
+        let bar = (self.progress && !self.quiet).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            bar.set_style(style);
+            bar.set_message(LiveCounts::default().line(label, 0.0));
+            bar.enable_steady_tick(std::time::Duration::from_millis(250));
+            bar.set_prefix(label.to_string());
+            bar
+        });
+        LiveLog {
+            bar,
+            quiet: self.quiet,
+            counts: Mutex::new(LiveCounts::default()),
+            started: std::time::Instant::now(),
+        }
+    }
+}
+
+impl LiveLog {
+    fn say(&self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+}
+
+impl Progress for LiveLog {
+    fn event(&self, event: ProgressEvent) {
+        if self.quiet {
+            return;
+        }
+        match event {
+            ProgressEvent::ItemDone { item, outcome, ok } => {
+                if !ok && outcome.contains(&item) {
+                    self.say(format!("failed: {outcome}"));
+                } else if !ok {
+                    self.say(format!("failed: {item}: {outcome}"));
+                } else {
+                    self.say(format!("{outcome}: {item}"));
+                }
+                if let (Some(bar), Ok(mut counts)) = (&self.bar, self.counts.lock()) {
+                    counts.add(&outcome, ok);
+                    let elapsed = self.started.elapsed().as_secs_f64();
+                    bar.set_message(counts.line(&bar.prefix(), elapsed));
+                }
+            }
+            ProgressEvent::Note(text) => self.say(text),
+            ProgressEvent::Finished => {
+                if let Some(bar) = &self.bar {
+                    bar.finish_and_clear();
+                }
+            }
+            ProgressEvent::Started { .. } => {}
+        }
+    }
+}
+
+impl Drop for LiveLog {
+    fn drop(&mut self) {
+        // A run that ends in an error never sends `Finished`: leave no status line behind.
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Format a similarity for tables.
 pub fn pct(v: f32) -> String {
     format!("{v:.1}")
@@ -184,4 +305,39 @@ pub fn pct(v: f32) -> String {
 /// Format a box for tables.
 pub fn bbox(b: &facectl_core::model::BoundingBox) -> String {
     format!("{:.0},{:.0} {:.0}x{:.0}", b.x, b.y, b.width, b.height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LiveCounts;
+
+    #[test]
+    fn the_live_status_line_counts_each_outcome_and_failures_by_their_flag() {
+        let mut c = LiveCounts::default();
+        for (outcome, ok) in [
+            ("imported", true),
+            ("imported", true),
+            ("skipped", true),
+            ("no_face", true),
+            ("multiple_faces", true),
+            // A failure's outcome is its reason, which may mention any status word.
+            ("a.jpg: imported half, then: disk full", false),
+        ] {
+            c.add(outcome, ok);
+        }
+        assert_eq!(
+            c,
+            LiveCounts {
+                imported: 2,
+                skipped: 1,
+                no_face: 1,
+                multiple_faces: 1,
+                failed: 1
+            }
+        );
+        assert_eq!(
+            c.line("watching uploads/", 2.0),
+            "watching uploads/: 2 imported, 1 skipped, 1 without a face, 1 with several faces, 1 failed (3.0 photos/s)"
+        );
+    }
 }

@@ -15,6 +15,10 @@ pub const ENV_DATA_DIR: &str = "FACECTL_DATA_DIR";
 pub const ENV_MODEL_DIR: &str = facectl_engine::MODEL_DIR_ENV;
 /// Config file path.
 pub const ENV_CONFIG: &str = "FACECTL_CONFIG";
+/// Model runtime: auto, tract or onnxruntime.
+pub const ENV_RUNTIME: &str = "FACECTL_RUNTIME";
+/// The ONNX Runtime shared library (the variable the `ort` crate and its users know).
+pub const ENV_ORT_DYLIB: &str = "ORT_DYLIB_PATH";
 /// Output format: table, json, jsonl, csv.
 pub const ENV_OUTPUT: &str = "FACECTL_OUTPUT";
 /// Log filter for `tracing` (e.g. `debug`, `facectl_local=trace`).
@@ -67,6 +71,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     (
         ENV_CONFIG,
         "config file (default: $XDG_CONFIG_HOME/facectl/config.toml)",
+    ),
+    (
+        ENV_RUNTIME,
+        "model runtime: auto (default: ONNX Runtime when its library is found, else tract), tract, onnxruntime",
+    ),
+    (
+        ENV_ORT_DYLIB,
+        "ONNX Runtime library file (default: the one `facectl models install --runtime` put in the model folder)",
     ),
     (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
     (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),
@@ -165,6 +177,8 @@ pub struct ConfigFile {
     pub backend: Option<BackendKind>,
     pub data_dir: Option<PathBuf>,
     pub model_dir: Option<PathBuf>,
+    pub runtime: Option<facectl_engine::RuntimePreference>,
+    pub onnxruntime_library: Option<PathBuf>,
     pub output: Option<OutputFormat>,
     pub threshold: Option<f32>,
     pub jobs: Option<usize>,
@@ -178,6 +192,8 @@ pub struct Settings {
     pub backend: BackendKind,
     pub data_dir: PathBuf,
     pub model_dir: PathBuf,
+    /// Which runtime runs the face models, and the ONNX Runtime library if one is found.
+    pub runtime: facectl_engine::RuntimeConfig,
     pub output: OutputFormat,
     /// Default match threshold (0-100) when a command's flag is absent.
     pub threshold: f32,
@@ -208,6 +224,14 @@ fn load_config(path: &Path, explicit: bool) -> Result<Option<ConfigFile>> {
 }
 
 impl Settings {
+    /// The engine configuration commands run with (defaults plus the runtime choice).
+    pub fn engine_config(&self) -> facectl_engine::EngineConfig {
+        facectl_engine::EngineConfig {
+            runtime: self.runtime.clone(),
+            ..facectl_engine::EngineConfig::default()
+        }
+    }
+
     /// Resolve from parsed flags (clap already merged flags with their env vars).
     pub fn resolve(g: &GlobalArgs) -> Result<Settings> {
         let (config_path, explicit) = match &g.config {
@@ -231,6 +255,14 @@ impl Settings {
             .clone()
             .or(cfg.model_dir)
             .unwrap_or_else(|| data_dir.join("models"));
+        let runtime = facectl_engine::RuntimeConfig {
+            prefer: g.runtime.or(cfg.runtime).unwrap_or_default(),
+            onnxruntime_library: std::env::var_os(ENV_ORT_DYLIB)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or(cfg.onnxruntime_library)
+                .or_else(|| facectl_engine::models::installed_onnxruntime(&model_dir)),
+        };
         let threshold = cfg
             .threshold
             .unwrap_or(facectl_core::service::search::DEFAULT_THRESHOLD);
@@ -269,6 +301,7 @@ impl Settings {
             backend: g.backend.or(cfg.backend).unwrap_or(BackendKind::Local),
             data_dir,
             model_dir,
+            runtime,
             output: g.output.or(cfg.output).unwrap_or(OutputFormat::Table),
             threshold,
             jobs: cfg.jobs.unwrap_or(2).max(1),

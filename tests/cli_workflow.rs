@@ -2,7 +2,7 @@
 //! list, status, delete; table and JSON output; exit codes.
 
 mod common;
-use common::{example, Sandbox};
+use common::{example, model_dir, Sandbox};
 use predicates::prelude::*;
 
 #[test]
@@ -289,4 +289,63 @@ fn completions_in_the_repository_are_current() {
             path.display()
         );
     }
+}
+
+#[test]
+fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models() {
+    let lib = std::env::var_os("ORT_DYLIB_PATH")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .expect("this test needs ORT_DYLIB_PATH (the ONNX Runtime library; scripts/test.sh sets it)");
+    let s = Sandbox::new();
+    let status = s.json(&["status"], 0);
+    let rt = status["engine_runtime"].as_str().unwrap_or_default().to_string();
+    if std::env::var("FACECTL_RUNTIME").as_deref() != Ok("tract") {
+        assert!(rt.starts_with("onnxruntime ("), "{rt}");
+    }
+    let status = s.json(&["--runtime", "tract", "status"], 0);
+    assert_eq!(status["engine_runtime"], "tract");
+    let check = s.cmd().args(["--runtime", "onnxruntime", "models", "check"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("on onnxruntime 1.31.1"),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    s.cmd()
+        .args(["--runtime", "warp-drive", "status"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("warp-drive"));
+
+    // A fresh install: models and the runtime library into one folder, and nothing else set.
+    let models = s.dir.path().join("installed-models");
+    let fresh = |args: &[&str]| {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("facectl"))
+            .env_clear()
+            .envs(s.env_without_runtime())
+            .env("FACECTL_MODEL_DIR", &models)
+            .args(args)
+            .output()
+            .expect("run facectl");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    fresh(&["models", "install", "--from", model_dir().to_str().unwrap()]);
+    let out = fresh(&["status", "-o", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(status["engine_runtime"].as_str().unwrap().starts_with("tract (no ONNX Runtime"), "{status}");
+    fresh(&["models", "install", "--runtime", "--from", lib.to_str().unwrap()]);
+    let installed = models.join("libonnxruntime.so.1.31.1");
+    assert!(installed.is_file());
+    let out = fresh(&["status", "-o", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        status["engine_runtime"],
+        format!("onnxruntime ({})", installed.display()),
+        "{status}"
+    );
+    let out = fresh(&["-v", "compare", example("obama.jpg").to_str().unwrap(), example("obama.jpg").to_str().unwrap()]);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("runtime=onnxruntime") || log.contains("runtime: onnxruntime"), "{log}");
 }

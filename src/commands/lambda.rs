@@ -6,7 +6,7 @@
 //! with ReportBatchItemFailures), rejected messages go to the dead-letter queue with their
 //! reason and the ones to try again are reported as batch item failures.
 
-use super::watch::LineLog;
+use crate::printer::{LiveLog, Printer};
 use crate::cli::LambdaArgs;
 use crate::settings::{Settings, LAMBDA_RUNTIME_ENV};
 use anyhow::{bail, Result};
@@ -25,7 +25,7 @@ struct Handler {
     queue: Arc<dyn UploadQueue>,
     trigger: TriggerConfig,
     opts: UploadWatchOptions,
-    log: LineLog,
+    log: LiveLog,
 }
 
 pub async fn run(args: LambdaArgs, settings: &Settings) -> Result<u8> {
@@ -54,9 +54,12 @@ pub async fn run(args: LambdaArgs, settings: &Settings) -> Result<u8> {
         backend,
         queue,
         trigger,
-        log: LineLog {
-            quiet: settings.quiet,
-        },
+        // CloudWatch gets one line per photo: never a status line, whatever stderr is.
+        log: Printer {
+            progress: false,
+            ..Printer::new(settings)
+        }
+        .live_log("lambda"),
     });
     tracing::info!(queue = %handler.queue.location(), "facectl lambda: waiting for invocations");
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {

@@ -1,4 +1,4 @@
-//! `facectl models install|check`.
+//! `facectl models install|check`: the model files and the ONNX Runtime library.
 
 use crate::cli::{ModelsAction, ModelsArgs};
 use crate::exit;
@@ -6,21 +6,33 @@ use crate::printer::Printer;
 use crate::settings::{OutputFormat, Settings};
 use anyhow::Result;
 use facectl_engine::models::{self, ModelSource};
-use facectl_engine::{Engine, EngineConfig, ModelPaths};
+use facectl_engine::{Engine, ModelPaths};
 
 pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u8> {
     match args.action {
-        ModelsAction::Install { from, base_url } => {
+        ModelsAction::Install {
+            from,
+            base_url,
+            runtime,
+        } => {
             let source = match (from, base_url) {
                 (Some(path), _) => ModelSource::Path(path),
                 (None, Some(url)) => ModelSource::Url(url),
                 (None, None) => ModelSource::Official,
             };
+            let what = if runtime { "ONNX Runtime" } else { "models" };
             printer.note(&format!(
-                "installing models into {}",
+                "installing {what} into {}",
                 settings.model_dir.display()
             ));
-            let installed = models::install(&settings.model_dir, source)?;
+            let installed = if runtime {
+                models::InstalledModels {
+                    dir: settings.model_dir.clone(),
+                    files: vec![models::install_onnxruntime(&settings.model_dir, &source)?],
+                }
+            } else {
+                models::install(&settings.model_dir, source)?
+            };
             match printer.output {
                 OutputFormat::Table | OutputFormat::Csv => {
                     let mut t = printer.table(&["file", "sha-256", "verified by", "from"]);
@@ -45,12 +57,18 @@ pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u
         }
         ModelsAction::Check => {
             let paths = ModelPaths::find_in_dir(&settings.model_dir);
-            let engine = Engine::load(&paths, EngineConfig::default())?;
+            let engine = Engine::load(&paths, settings.engine_config())?;
+            let rt = engine.runtime();
             printer.line(&format!(
-                "models in {} load: {}",
+                "models in {} load: {} on {} {}",
                 settings.model_dir.display(),
-                engine.model_fingerprint()
+                engine.model_fingerprint(),
+                rt.name,
+                rt.version
             ))?;
+            if let Some(why) = &rt.fallback_reason {
+                printer.note(&format!("ONNX Runtime not used: {why}"));
+            }
             Ok(exit::OK)
         }
     }

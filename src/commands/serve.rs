@@ -30,6 +30,7 @@ pub async fn run(args: ServeArgs, settings: &Settings, printer: &Printer) -> Res
         addr: args.listen,
         store_path: (!args.in_memory).then(|| settings.data_dir.join("rekognition.sqlite")),
         model_dir: settings.model_dir.clone(),
+        engine: settings.engine_config(),
         region: aws
             .region
             .clone()

@@ -1,4 +1,4 @@
-//! `facectl status`.
+//! `facectl status`: what is stored, and which runtime the face engine would run on.
 
 use crate::exit;
 use crate::printer::Printer;
@@ -23,6 +23,7 @@ pub async fn run(settings: &Settings, printer: &Printer) -> Result<u8> {
                 ("collection", s.collection.name.clone()),
                 ("table", s.table.clone()),
                 ("model", s.collection.model.clone()),
+                ("face engine runtime", runtime(settings)),
                 ("persons", s.persons.to_string()),
                 ("faces in collection", s.collection.faces.to_string()),
                 ("face records", s.face_records.to_string()),
@@ -36,7 +37,33 @@ pub async fn run(settings: &Settings, printer: &Printer) -> Result<u8> {
             }
             printer.print_table(&t)?;
         }
-        _ => printer.json(&s)?,
+        _ => {
+            let mut v = serde_json::to_value(&s)?;
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("engine_runtime".into(), runtime(settings).into());
+            }
+            printer.json(&v)?
+        }
     }
     Ok(exit::OK)
+}
+
+/// The face engine's runtime as configured (the engine itself is not loaded for this): the
+/// local backend's models run on it, the aws backend's run in Rekognition.
+fn runtime(settings: &Settings) -> String {
+    use facectl_engine::RuntimePreference;
+    if settings.backend == crate::settings::BackendKind::Aws {
+        return "Rekognition (aws backend)".into();
+    }
+    let r = &settings.runtime;
+    match (r.prefer, &r.onnxruntime_library) {
+        (RuntimePreference::Tract, _) => "tract".into(),
+        (RuntimePreference::Auto, None) => {
+            "tract (no ONNX Runtime library: `facectl models install --runtime`)".into()
+        }
+        (RuntimePreference::OnnxRuntime, None) => {
+            "onnxruntime, but no library is installed (facectl models install --runtime)".into()
+        }
+        (_, Some(lib)) => format!("onnxruntime ({})", lib.display()),
+    }
 }

@@ -1,13 +1,14 @@
 //! `facectl watch DIR`: import photos as they land in a folder (file-system events wake the
 //! walk; `--poll` walks on a timer only), or without a folder the aws backend's upload queue;
-//! one line per photo on stderr, a summary at the end.
+//! one line per photo on stderr (with running counts under them on a terminal), a summary
+//! at the end.
 
 use crate::cli::WatchArgs;
 use crate::exit;
 use crate::printer::Printer;
 use crate::settings::{OutputFormat, Settings};
 use anyhow::{bail, Result};
-use facectl_core::progress::{CancelFlag, Progress, ProgressEvent};
+use facectl_core::progress::CancelFlag;
 use facectl_core::service::watch::{watch, WatchOptions};
 use facectl_core::service::watch_uploads::{watch_uploads, UploadWatchOptions};
 use std::sync::Arc;
@@ -59,9 +60,7 @@ pub async fn run(args: WatchArgs, settings: &Settings, printer: &Printer) -> Res
             dir.display()
         ));
     }
-    let log = LineLog {
-        quiet: printer.quiet,
-    };
+    let log = printer.live_log(&format!("watching {}", dir.display()));
     let report = watch(&backend, &dir, &opts, &log, &cancel, &wake).await?;
     match printer.output {
         OutputFormat::Json | OutputFormat::Jsonl => printer.json(&report)?,
@@ -100,9 +99,7 @@ async fn run_uploads(args: WatchArgs, settings: &Settings, printer: &Printer) ->
             queue.location()
         ));
     }
-    let log = LineLog {
-        quiet: printer.quiet,
-    };
+    let log = printer.live_log(&format!("watching {}", queue.location()));
     let report = watch_uploads(&backend, queue.as_ref(), &opts, &log, &cancel).await?;
     match printer.output {
         OutputFormat::Json | OutputFormat::Jsonl => printer.json(&report)?,
@@ -136,32 +133,6 @@ fn stop_on_signal(quiet: bool) -> CancelFlag {
         on_signal.cancel();
     });
     cancel
-}
-
-/// One line per photo on stderr, as it happens (a long-running command's log).
-pub(super) struct LineLog {
-    pub(super) quiet: bool,
-}
-
-impl Progress for LineLog {
-    fn event(&self, event: ProgressEvent) {
-        if self.quiet {
-            return;
-        }
-        match event {
-            ProgressEvent::ItemDone { item, outcome, ok } => {
-                if !ok && outcome.contains(&item) {
-                    eprintln!("failed: {outcome}");
-                } else if !ok {
-                    eprintln!("failed: {item}: {outcome}");
-                } else {
-                    eprintln!("{outcome}: {item}");
-                }
-            }
-            ProgressEvent::Note(text) => eprintln!("{text}"),
-            ProgressEvent::Started { .. } | ProgressEvent::Finished => {}
-        }
-    }
 }
 
 /// A recursive watcher that wakes the walk on any change under `dir`.

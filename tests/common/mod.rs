@@ -72,8 +72,20 @@ impl Sandbox {
         self.dir.path().join("data")
     }
 
-    /// The whole environment facectl runs with here (nothing of the user's).
+    /// The whole environment facectl runs with here (nothing of the user's but the model
+    /// runtime the test run chose: `ORT_DYLIB_PATH` and `FACECTL_RUNTIME`, from scripts/test.sh).
     pub fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        let mut env = self.env_without_runtime();
+        for var in ["ORT_DYLIB_PATH", "FACECTL_RUNTIME"] {
+            if let Some(v) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+                env.push((var, v));
+            }
+        }
+        env
+    }
+
+    /// [`Sandbox::env`] without the runtime variables (what a fresh install sees).
+    pub fn env_without_runtime(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
             ("PATH", std::env::var_os("PATH").unwrap_or_default()),
             ("HOME", self.dir.path().into()),

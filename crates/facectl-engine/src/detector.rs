@@ -1,24 +1,18 @@
-//! YuNet face detector: input preparation, per-shape plan cache, decoding of the stride
-//! 8/16/32 heads, score threshold, NMS, and mapping back to original image pixels.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! YuNet face detector: input preparation, decoding of the stride 8/16/32 heads, score
+//! threshold, NMS, and mapping back to original image pixels.
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
-use tract_onnx::prelude::*;
 
 use crate::error::EngineError;
 use crate::geometry::{nms, BoundingBox, Letterbox};
 use crate::imgproc::detector_input;
-use crate::runtime::{output_f32, run_plan, LoadedModel, Plan};
+use crate::runtime::{LoadedModel, Net, Output, Runtime};
 
 /// YuNet's strides, in the order of its output heads.
 pub const STRIDES: [usize; 3] = [8, 16, 32];
 /// Network input sides must be multiples of this.
 pub const PAD_MULTIPLE: u32 = 32;
-/// Most plans kept in the per-shape cache.
-const MAX_CACHED_PLANS: usize = 48;
 /// Candidates kept before NMS (as OpenCV's FaceDetectorYN top_k).
 const PRE_NMS_TOP_K: usize = 5000;
 
@@ -46,35 +40,34 @@ pub struct DetectParams {
 /// Output slot indices for one stride: (cls, obj, bbox, kps).
 type Heads = [(usize, usize, usize, usize); 3];
 
-/// The YuNet model with a cache of optimized plans keyed by padded input size.
+/// The YuNet model on its runtime (which takes any padded input size).
 pub struct Detector {
-    model: LoadedModel,
+    net: Net,
     heads: Heads,
-    plans: Mutex<HashMap<(u32, u32), Plan>>,
 }
 
 impl std::fmt::Debug for Detector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Detector")
-            .field("model", &self.model)
+            .field("path", &self.net.path())
             .finish()
     }
 }
 
-fn shape_err(model: &LoadedModel, reason: String) -> EngineError {
+fn shape_err(path: &std::path::Path, reason: String) -> EngineError {
     EngineError::ModelShape {
-        path: model.path.clone(),
+        path: path.to_path_buf(),
         reason,
     }
 }
 
 impl Detector {
-    /// Wraps a loaded YuNet model, checking its outputs by building and running a 640x640 plan.
-    pub fn new(model: LoadedModel) -> Result<Detector, EngineError> {
+    /// Puts a loaded YuNet model on `runtime`, checking its outputs on a blank 640x640 input.
+    pub(crate) fn new(model: LoadedModel, runtime: &Runtime) -> Result<Detector, EngineError> {
         let d = &model.declared_input;
         if d.len() != 4 || d[1].is_some_and(|c| c != 3) {
             return Err(shape_err(
-                &model,
+                &model.path,
                 format!("detector input must be 1x3xHxW, the file declares {d:?}"),
             ));
         }
@@ -85,7 +78,7 @@ impl Detector {
                 .position(|n| *n == name)
                 .ok_or_else(|| {
                     shape_err(
-                        &model,
+                        &model.path,
                         format!(
                             "detector output {name} missing (outputs: {}); is this a YuNet 2023mar model?",
                             model.output_names.join(", ")
@@ -103,39 +96,30 @@ impl Detector {
             );
         }
         let det = Detector {
-            model,
+            net: model.into_net(runtime, true)?,
             heads,
-            plans: Mutex::new(HashMap::new()),
         };
-        // Validate the output shapes once on a blank 640x640 input (also warms the common plan).
-        let plan = det.plan(640, 640)?;
-        let input = Tensor::zero::<f32>(&[1, 3, 640, 640])
-            .map_err(|e| shape_err(&det.model, e.to_string()))?;
-        let outputs = run_plan(&plan, input, "detector")?;
+        // Validate the output shapes once on a blank 640x640 input (also warms the common size).
+        let outputs = det.net.run([1, 3, 640, 640], &vec![0f32; 3 * 640 * 640], "detector")?;
         det.check_outputs(&outputs, 640, 640)?;
         Ok(det)
     }
 
     /// Path of the model file.
     pub fn path(&self) -> &std::path::Path {
-        &self.model.path
+        self.net.path()
     }
 
-    fn check_outputs(
-        &self,
-        outputs: &TVec<TValue>,
-        pw: usize,
-        ph: usize,
-    ) -> Result<(), EngineError> {
+    fn check_outputs(&self, outputs: &[Output], pw: usize, ph: usize) -> Result<(), EngineError> {
         for (i, s) in STRIDES.iter().enumerate() {
             let n = (pw / s) * (ph / s);
             let (c, o, b, k) = self.heads[i];
             for (idx, width, name) in [(c, 1, "cls"), (o, 1, "obj"), (b, 4, "bbox"), (k, 10, "kps")]
             {
-                let len = outputs.get(idx).map(|t| t.len()).unwrap_or(0);
+                let len = outputs.get(idx).map(|t| t.data.len()).unwrap_or(0);
                 if len != n * width {
                     return Err(shape_err(
-                        &self.model,
+                        self.net.path(),
                         format!(
                             "output {name}_{s} has {len} values for a {pw}x{ph} input, expected {}",
                             n * width
@@ -147,28 +131,9 @@ impl Detector {
         Ok(())
     }
 
-    /// The optimized plan for a padded input size, built on first use and cached.
-    pub fn plan(&self, pw: u32, ph: u32) -> Result<Plan, EngineError> {
-        if let Some(p) = self.lock_plans().get(&(pw, ph)) {
-            return Ok(p.clone());
-        }
-        // Build outside the lock so other sizes are not blocked meanwhile.
-        let plan = self.model.plan_for([1, 3, ph as usize, pw as usize])?;
-        let mut plans = self.lock_plans();
-        if plans.len() >= MAX_CACHED_PLANS {
-            plans.clear();
-        }
-        Ok(plans.entry((pw, ph)).or_insert(plan).clone())
-    }
-
-    fn lock_plans(&self) -> std::sync::MutexGuard<'_, HashMap<(u32, u32), Plan>> {
-        // A panic while holding the lock cannot leave the map inconsistent; keep using it.
-        self.plans.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Number of cached plans (for diagnostics and tests).
+    /// Input sizes prepared so far (tract: one plan each; for diagnostics and tests).
     pub fn cached_plans(&self) -> usize {
-        self.lock_plans().len()
+        self.net.prepared_shapes()
     }
 
     /// Detects faces; results in original pixels, sorted by box area (largest first).
@@ -197,23 +162,17 @@ impl Detector {
     ) -> Result<Vec<Candidate>, EngineError> {
         let data = detector_input(rgb, lb);
         let (pw, ph) = (lb.padded_w as usize, lb.padded_h as usize);
-        let input =
-            Tensor::from_shape(&[1, 3, ph, pw], &data).map_err(|e| EngineError::Inference {
-                model: "detector".into(),
-                reason: e.to_string(),
-            })?;
-        let plan = self.plan(lb.padded_w, lb.padded_h)?;
-        let outputs = run_plan(&plan, input, "detector")?;
+        let outputs = self.net.run([1, 3, ph, pw], &data, "detector")?;
         self.check_outputs(&outputs, pw, ph)?;
         let mut cands = Vec::new();
         for (i, &s) in STRIDES.iter().enumerate() {
             let (c, o, b, k) = self.heads[i];
-            let view = |idx: usize| output_f32(&outputs[idx], "detector");
+            let view = |idx: usize| outputs[idx].data.as_slice();
             decode_stride(
-                view(c)?,
-                view(o)?,
-                view(b)?,
-                view(k)?,
+                view(c),
+                view(o),
+                view(b),
+                view(k),
                 s,
                 pw / s,
                 threshold,

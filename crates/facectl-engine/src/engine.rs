@@ -11,7 +11,7 @@ use crate::error::EngineError;
 use crate::facecheck::{self, FaceCheck};
 use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
 use crate::recognizer::{align, AlignedFace, Embedding, Recognizer};
-use crate::runtime::LoadedModel;
+use crate::runtime::{LoadedModel, Runtime, RuntimeConfig, RuntimeInfo};
 
 /// Environment variable naming the folder that holds the model files.
 pub const MODEL_DIR_ENV: &str = "FACECTL_MODEL_DIR";
@@ -125,6 +125,10 @@ pub struct EngineConfig {
     /// Drops less confident detections that colour and face print both say are not a human
     /// face (an animal's face); `None` turns it off ([`crate::facecheck`]).
     pub face_check: Option<FaceCheck>,
+    /// Which runtime runs the models (default: ONNX Runtime when its library is given, else
+    /// tract).
+    #[serde(default)]
+    pub runtime: RuntimeConfig,
 }
 
 impl Default for EngineConfig {
@@ -143,6 +147,7 @@ impl Default for EngineConfig {
             rotated_below_confidence: 90.0,
             rotated_min_side: 40.0,
             face_check: Some(FaceCheck::default()),
+            runtime: RuntimeConfig::default(),
         }
     }
 }
@@ -154,6 +159,15 @@ pub fn align_face(img: &DecodedImage, det: &Detection) -> Option<AlignedFace> {
         align(&img.rgb, &img.to_working(det).landmarks)
     } else {
         align(&img.rgb, &det.landmarks)
+    }
+}
+
+/// Runs its closure when dropped (a log line at the end of a step, however it ends).
+struct Finally<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Finally<F> {
+    fn drop(&mut self) {
+        (self.0)();
     }
 }
 
@@ -191,6 +205,7 @@ pub struct Engine {
     recognizer: Recognizer,
     config: EngineConfig,
     fingerprint: String,
+    runtime: RuntimeInfo,
 }
 
 impl Engine {
@@ -209,15 +224,18 @@ impl Engine {
             )));
         }
         let t0 = std::time::Instant::now();
-        let detector = Detector::new(LoadedModel::read(&paths.detector, "detector")?)?;
-        let recognizer = Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?)?;
+        let (rt, runtime) = Runtime::select(&config.runtime)?;
+        let detector = Detector::new(LoadedModel::read(&paths.detector, "detector")?, &rt)?;
+        let recognizer =
+            Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?, &rt)?;
         let fingerprint = format!("yunet-2023mar+sface-2021dec:{}", &recognizer.sha256()[..12]);
-        tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, "face engine loaded");
+        tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, runtime = %runtime.name, version = %runtime.version, "face engine loaded");
         Ok(Engine {
             detector,
             recognizer,
             config,
             fingerprint,
+            runtime,
         })
     }
 
@@ -225,6 +243,11 @@ impl Engine {
     /// not comparable), e.g. `yunet-2023mar+sface-2021dec:fb143eea0783`.
     pub fn model_fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// The runtime running the models (tract or ONNX Runtime, its version and library).
+    pub fn runtime(&self) -> &RuntimeInfo {
+        &self.runtime
     }
 
     /// The configuration this engine runs with.
@@ -469,10 +492,16 @@ impl Engine {
         img: &DecodedImage,
         want: FaceSelect,
     ) -> Result<Vec<FaceAnalysis>, EngineError> {
+        let t0 = std::time::Instant::now();
         let mut dets = self.detect(img)?;
+        tracing::debug!(faces = dets.len(), ms = t0.elapsed().as_secs_f64() * 1e3, "detected");
         dets.truncate(match want {
             FaceSelect::Largest => 1,
             FaceSelect::All => MAX_FACES,
+        });
+        let t0 = std::time::Instant::now();
+        let _embedded = Finally(move || {
+            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1e3, "aligned, measured and embedded");
         });
         let mut out = Vec::with_capacity(dets.len());
         for det in dets {

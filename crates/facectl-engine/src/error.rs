@@ -74,6 +74,9 @@ pub enum EngineError {
     /// A model's input or output shape is not what the engine expects.
     #[error("model {path} has an unexpected shape: {reason}")]
     ModelShape { path: PathBuf, reason: String },
+    /// The runtime asked for (ONNX Runtime) cannot be used.
+    #[error("ONNX Runtime not available: {0}")]
+    RuntimeUnavailable(String),
     /// Running a model failed.
     #[error("inference failed in {model}: {reason}")]
     Inference { model: String, reason: String },

@@ -1,5 +1,5 @@
 //! facectl-engine: on-device face detection (YuNet), alignment, quality and embedding (SFace)
-//! with tract, plus matching helpers and model installation. No CLI, storage or AWS knowledge.
+//! on tract or ONNX Runtime, plus matching helpers and model installation. No CLI, storage or AWS knowledge.
 //!
 //! ```no_run
 //! use facectl_engine::{decode_file, Engine, EngineConfig, FaceSelect, ModelPaths};
@@ -24,6 +24,7 @@ pub mod geometry;
 mod imgproc;
 mod matching;
 pub mod models;
+mod models_runtime;
 mod normal;
 pub mod onnx_fold;
 pub mod quality;
@@ -48,5 +49,8 @@ pub use matching::{
 pub use models::{install, InstalledModels, ModelSource};
 pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};
 pub use recognizer::{Embedding, ARCFACE_TEMPLATE, EMBEDDING_DIM};
-pub use runtime::sha256_hex;
+pub use runtime::{
+    onnxruntime_version, sha256_hex, RuntimeConfig, RuntimeInfo, RuntimePreference,
+    ONNXRUNTIME_API_MINOR,
+};
 pub use thumbnail::face_thumbnail;

@@ -11,7 +11,7 @@ use crate::engine::{
     ModelPaths, DETECTOR_FILE, DETECTOR_FILE_FP32, RECOGNIZER_FILE, RECOGNIZER_FILE_FP32,
 };
 use crate::error::EngineError;
-use crate::runtime::LoadedModel;
+use crate::runtime::{LoadedModel, Runtime};
 
 /// Largest model file accepted from any source.
 pub const MAX_MODEL_BYTES: u64 = 512 * 1024 * 1024;
@@ -69,6 +69,11 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
         default: false,
     },
 ];
+
+pub use crate::models_runtime::{
+    install_onnxruntime, installed_onnxruntime, ONNXRUNTIME_FILE, ONNXRUNTIME_SHA256,
+    ONNXRUNTIME_URL, ONNXRUNTIME_VERSION,
+};
 
 /// Looks a model up by file name.
 pub fn known_model(file_name: &str) -> Option<&'static KnownModel> {
@@ -188,7 +193,7 @@ fn identify_file(p: &Path) -> Result<&'static KnownModel, EngineError> {
         })
 }
 
-fn hash_file(p: &Path) -> Result<(String, u64), EngineError> {
+pub(crate) fn hash_file(p: &Path) -> Result<(String, u64), EngineError> {
     let mut f = std::fs::File::open(p).map_err(|e| EngineError::io(p, e))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -205,9 +210,9 @@ fn hash_file(p: &Path) -> Result<(String, u64), EngineError> {
 }
 
 /// A temporary file in the destination folder, removed on drop unless persisted.
-struct TempFile {
-    path: PathBuf,
-    keep: bool,
+pub(crate) struct TempFile {
+    pub(crate) path: PathBuf,
+    pub(crate) keep: bool,
 }
 
 impl Drop for TempFile {
@@ -230,7 +235,7 @@ fn temp_in(dest_dir: &Path, name: &str) -> TempFile {
 }
 
 /// Copies `reader` into a temp file in `dest_dir` while hashing; returns (temp, sha256).
-fn write_temp(
+pub(crate) fn write_temp(
     dest_dir: &Path,
     name: &str,
     reader: &mut dyn Read,
@@ -289,8 +294,8 @@ fn verify_and_place(
                     reason: format!("refusing {}: {e}", m.file_name),
                 })?;
             let check = match m.role {
-                ModelRole::Detector => crate::detector::Detector::new(loaded).map(|_| ()),
-                ModelRole::Recognizer => crate::recognizer::Recognizer::new(loaded).map(|_| ()),
+                ModelRole::Detector => crate::detector::Detector::new(loaded, &Runtime::Tract).map(|_| ()),
+                ModelRole::Recognizer => crate::recognizer::Recognizer::new(loaded, &Runtime::Tract).map(|_| ()),
             };
             check.map_err(|e| EngineError::ModelLoad {
                 path: PathBuf::from(origin),
@@ -333,6 +338,17 @@ fn install_url(dest_dir: &Path, m: &KnownModel, url: &str) -> Result<InstalledMo
         );
         return Ok(done);
     }
+    let (tmp, hash) = download(dest_dir, m.file_name, url)?;
+    verify_and_place(dest_dir, m, tmp, hash, url)
+}
+
+/// Downloads `url` into a temp file in `dest_dir` (at most [`MAX_MODEL_BYTES`]); returns it
+/// with its SHA-256.
+pub(crate) fn download(
+    dest_dir: &Path,
+    name: &str,
+    url: &str,
+) -> Result<(TempFile, String), EngineError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(20)))
         .timeout_global(Some(Duration::from_secs(600)))
@@ -347,8 +363,7 @@ fn install_url(dest_dir: &Path, m: &KnownModel, url: &str) -> Result<InstalledMo
         .into_with_config()
         .limit(MAX_MODEL_BYTES)
         .reader();
-    let (tmp, hash) = write_temp(dest_dir, m.file_name, &mut reader, url)?;
-    verify_and_place(dest_dir, m, tmp, hash, url)
+    write_temp(dest_dir, name, &mut reader, url)
 }
 
 fn install_file(

@@ -3,12 +3,11 @@
 
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
-use tract_onnx::prelude::*;
 
 use crate::error::EngineError;
 use crate::geometry::{umeyama, Affine};
 use crate::imgproc::warp_to_planar_rgb;
-use crate::runtime::{output_f32, run_plan, LoadedModel, Plan};
+use crate::runtime::{LoadedModel, Net, Runtime};
 
 /// Side of the aligned face crop.
 pub const CROP: usize = 112;
@@ -59,23 +58,24 @@ pub fn align(rgb: &RgbImage, landmarks: &[[f32; 2]; 5]) -> Option<AlignedFace> {
     })
 }
 
-/// The SFace model and its optimized 1x3x112x112 plan.
+/// The SFace model on its runtime (input 1x3x112x112).
 pub struct Recognizer {
-    model: LoadedModel,
-    plan: Plan,
+    net: Net,
+    sha256: String,
 }
 
 impl std::fmt::Debug for Recognizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Recognizer")
-            .field("model", &self.model)
+            .field("path", &self.net.path())
             .finish()
     }
 }
 
 impl Recognizer {
-    /// Wraps a loaded SFace model, checking it takes 1x3x112x112 and returns 128 values.
-    pub fn new(model: LoadedModel) -> Result<Recognizer, EngineError> {
+    /// Puts a loaded SFace model on `runtime`, checking it takes 1x3x112x112 and returns 128
+    /// values.
+    pub(crate) fn new(model: LoadedModel, runtime: &Runtime) -> Result<Recognizer, EngineError> {
         let d = &model.declared_input;
         let ok = d.len() == 4 && dim_ok(d[1], 3) && dim_ok(d[2], CROP) && dim_ok(d[3], CROP);
         if !ok {
@@ -84,12 +84,15 @@ impl Recognizer {
                 reason: format!("recognizer input must be Nx3x112x112, the file declares {d:?}"),
             });
         }
-        let plan = model.plan_for([1, 3, CROP, CROP])?;
-        let r = Recognizer { model, plan };
-        let out = r.run(vec![0f32; 3 * CROP * CROP])?;
+        let sha256 = model.sha256.clone();
+        let r = Recognizer {
+            net: model.into_net(runtime, false)?,
+            sha256,
+        };
+        let out = r.run(&vec![0f32; 3 * CROP * CROP])?;
         if out.len() != EMBEDDING_DIM {
             return Err(EngineError::ModelShape {
-                path: r.model.path.clone(),
+                path: r.net.path().to_path_buf(),
                 reason: format!(
                     "recognizer output has {} values, expected {EMBEDDING_DIM}",
                     out.len()
@@ -101,32 +104,27 @@ impl Recognizer {
 
     /// Path of the model file.
     pub fn path(&self) -> &std::path::Path {
-        &self.model.path
+        self.net.path()
     }
     /// SHA-256 of the model file.
     pub fn sha256(&self) -> &str {
-        &self.model.sha256
+        &self.sha256
     }
 
-    fn run(&self, planar: Vec<f32>) -> Result<Vec<f32>, EngineError> {
-        let input = Tensor::from_shape(&[1, 3, CROP, CROP], &planar).map_err(|e| {
-            EngineError::Inference {
+    fn run(&self, planar: &[f32]) -> Result<Vec<f32>, EngineError> {
+        let out = self.net.run([1, 3, CROP, CROP], planar, "recognizer")?;
+        out.into_iter()
+            .next()
+            .map(|o| o.data)
+            .ok_or_else(|| EngineError::Inference {
                 model: "recognizer".into(),
-                reason: e.to_string(),
-            }
-        })?;
-        let out = run_plan(&self.plan, input, "recognizer")?;
-        let first = out.first().ok_or_else(|| EngineError::Inference {
-            model: "recognizer".into(),
-            reason: "no output".into(),
-        })?;
-        let v = output_f32(first, "recognizer")?;
-        Ok(v.to_vec())
+                reason: "no output".into(),
+            })
     }
 
     /// Embeds an aligned crop; the output is L2-normalised.
     pub fn embed_aligned(&self, face: &AlignedFace) -> Result<Embedding, EngineError> {
-        let mut v = self.run(face.planar.clone())?;
+        let mut v = self.run(&face.planar)?;
         l2_normalise(&mut v);
         Ok(Embedding(v))
     }

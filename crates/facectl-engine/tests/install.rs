@@ -165,3 +165,83 @@ fn imports_from_a_folder_or_a_file() {
     .unwrap_err();
     assert!(e.to_string().contains(RECOGNIZER_FILE), "{e}");
 }
+
+/// Writes `<dir>/<name>`: a .tgz with a README and `member` holding `lib`.
+fn runtime_archive(dir: &std::path::Path, name: &str, member: &str, lib: &[u8]) {
+    let f = std::fs::File::create(dir.join(name)).expect("create archive");
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
+        f,
+        flate2::Compression::fast(),
+    ));
+    for (path, data) in [("onnxruntime-linux-x64-1.31.1/README.md", &b"ONNX Runtime"[..]), (member, lib)] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(&mut h, path, data).expect("append");
+    }
+    tar.into_inner().expect("tar").finish().expect("gzip");
+}
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn onnxruntime_installs_from_its_release_archive_and_nothing_else_is_accepted() {
+    use facectl_engine::models::{install_onnxruntime, ONNXRUNTIME_FILE, ONNXRUNTIME_SHA256};
+    let lib = std::fs::read(common::require_ort_library()).expect("read the library");
+    let served = tempfile::tempdir().expect("tmp");
+    let archive = "onnxruntime-linux-x64-1.31.1.tgz";
+    let member = format!("onnxruntime-linux-x64-1.31.1/lib/{ONNXRUNTIME_FILE}");
+    runtime_archive(served.path(), archive, &member, &lib);
+    let base = serve(served.path().to_path_buf());
+
+    // A download damaged on the way is refused and leaves nothing behind.
+    let dest = tempfile::tempdir().expect("tmp");
+    let e = install_onnxruntime(dest.path(), &ModelSource::Url(format!("{base}/corrupt")))
+        .expect_err("a corrupt archive");
+    assert!(e.to_string().contains("/corrupt/"), "{e}");
+    assert!(entries(dest.path()).is_empty(), "{:?}", entries(dest.path()));
+
+    // The archive: the library is taken out of it, checked, and put in place.
+    let got = install_onnxruntime(dest.path(), &ModelSource::Url(format!("{base}/ok")))
+        .expect("install from the archive");
+    assert_eq!(got.path, dest.path().join(ONNXRUNTIME_FILE));
+    assert!(ONNXRUNTIME_SHA256.contains(&got.sha256.as_str()));
+    assert!(std::fs::read(&got.path).expect("installed") == lib);
+    assert_eq!(entries(dest.path()), vec![ONNXRUNTIME_FILE.to_string()]);
+    // Installed already: nothing is fetched (this URL would fail).
+    install_onnxruntime(dest.path(), &ModelSource::Url(format!("{base}/missing")))
+        .expect("already installed");
+    assert_eq!(
+        facectl_engine::models::installed_onnxruntime(dest.path()),
+        Some(dest.path().join(ONNXRUNTIME_FILE))
+    );
+
+    // The library file itself, from a path, is accepted; a changed one is not.
+    let local = tempfile::tempdir().expect("tmp");
+    install_onnxruntime(local.path(), &ModelSource::Path(common::require_ort_library()))
+        .expect("the library file");
+    let tampered = served.path().join(ONNXRUNTIME_FILE);
+    let mut bad = lib.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 1;
+    std::fs::write(&tampered, &bad).expect("write");
+    let other = tempfile::tempdir().expect("tmp");
+    let e = install_onnxruntime(other.path(), &ModelSource::Path(tampered.clone())).unwrap_err();
+    assert!(matches!(e, EngineError::Checksum { .. }), "{e:?}");
+    assert!(e.to_string().contains(&tampered.display().to_string()), "{e}");
+    assert!(entries(other.path()).is_empty());
+
+    // An archive without the library (wrong folder) is refused by name.
+    let wrong = tempfile::tempdir().expect("tmp");
+    runtime_archive(wrong.path(), archive, &format!("x/bin/{ONNXRUNTIME_FILE}"), &lib);
+    let e = install_onnxruntime(other.path(), &ModelSource::Path(wrong.path().join(archive)))
+        .unwrap_err();
+    assert!(e.to_string().contains(&format!("lib/{ONNXRUNTIME_FILE}")), "{e}");
+    assert!(entries(other.path()).is_empty());
+}

@@ -31,7 +31,7 @@ fn int8bq_models_load_and_identify_themselves() {
 #[test]
 fn missing_model_names_the_path() {
     let paths = ModelPaths::in_dir("/nonexistent/models".as_ref());
-    let e = Engine::load(&paths, EngineConfig::default()).unwrap_err();
+    let e = Engine::load(&paths, test_config()).unwrap_err();
     assert!(matches!(e, EngineError::ModelMissing { .. }), "{e:?}");
     let msg = e.to_string();
     assert!(
@@ -48,7 +48,7 @@ fn swapped_models_fail_the_shape_check_with_the_path() {
         detector: p.recognizer.clone(),
         recognizer: p.detector.clone(),
     };
-    let e = Engine::load(&swapped, EngineConfig::default()).unwrap_err();
+    let e = Engine::load(&swapped, test_config()).unwrap_err();
     assert!(matches!(e, EngineError::ModelShape { .. }), "{e:?}");
     assert!(
         e.to_string().contains(&p.recognizer.display().to_string()),
@@ -59,7 +59,7 @@ fn swapped_models_fail_the_shape_check_with_the_path() {
         detector: p.detector.clone(),
         recognizer: p.detector.clone(),
     };
-    let e = Engine::load(&wrong_recognizer, EngineConfig::default()).unwrap_err();
+    let e = Engine::load(&wrong_recognizer, test_config()).unwrap_err();
     assert!(matches!(e, EngineError::ModelShape { .. }), "{e:?}");
     assert!(
         e.to_string().contains(&p.detector.display().to_string()),
@@ -78,7 +78,7 @@ fn garbage_and_truncated_files_are_refused_with_the_path() {
             detector: bad.clone(),
             recognizer: p.recognizer.clone(),
         },
-        EngineConfig::default(),
+        test_config(),
     )
     .unwrap_err();
     assert!(matches!(e, EngineError::ModelLoad { .. }), "{e:?}");
@@ -92,7 +92,7 @@ fn garbage_and_truncated_files_are_refused_with_the_path() {
             detector: cut,
             recognizer: p.recognizer,
         },
-        EngineConfig::default(),
+        test_config(),
     )
     .unwrap_err();
     assert!(e.to_string().contains("cut.onnx"), "{e}");
@@ -102,7 +102,7 @@ fn garbage_and_truncated_files_are_refused_with_the_path() {
 fn invalid_config_is_refused() {
     let cfg = EngineConfig {
         score_threshold: 1.5,
-        ..EngineConfig::default()
+        ..test_config()
     };
     let e = Engine::load(&model_paths(), cfg).unwrap_err();
     assert!(matches!(e, EngineError::InvalidInput(_)), "{e:?}");
@@ -132,7 +132,7 @@ fn full_precision_files_load_and_agree_with_the_int8_path() {
         paths.detector.ends_with(DETECTOR_FILE_FP32)
             && paths.recognizer.ends_with(RECOGNIZER_FILE_FP32)
     );
-    let fp = Engine::load(&paths, EngineConfig::default()).expect("fp32 files load");
+    let fp = Engine::load(&paths, test_config()).expect("fp32 files load");
     for rel in [
         format!("{HOPPER}/hopper.jpg"),
         format!("{COMPREFACE}/000_5.jpg"),

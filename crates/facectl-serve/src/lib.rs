@@ -69,6 +69,8 @@ pub struct ServeConfig {
     pub store_path: Option<PathBuf>,
     /// Folder with the YuNet and SFace models.
     pub model_dir: PathBuf,
+    /// Engine settings (runtime choice); the model files come from `model_dir`.
+    pub engine: EngineConfig,
     /// Region and account in collection ARNs.
     pub region: String,
     pub account: String,
@@ -99,6 +101,7 @@ impl Default for ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8095)),
             store_path: None,
             model_dir: PathBuf::from("."),
+            engine: EngineConfig::default(),
             region: "us-east-1".into(),
             account: "000000000000".into(),
             s3_endpoint: None,
@@ -217,8 +220,9 @@ impl Server {
             Some(e) => e,
             None => {
                 let dir = cfg.model_dir.clone();
+                let engine = cfg.engine.clone();
                 tokio::task::spawn_blocking(move || {
-                    Engine::load(&ModelPaths::find_in_dir(&dir), EngineConfig::default())
+                    Engine::load(&ModelPaths::find_in_dir(&dir), engine)
                 })
                 .await
                 .map_err(|e| ServeError::Engine(e.to_string()))?

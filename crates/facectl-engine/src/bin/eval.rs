@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use facectl_engine::{Engine, EngineConfig, ModelPaths, MODEL_DIR_ENV};
+use facectl_engine::{Engine, EngineConfig, ModelPaths, RuntimeConfig, MODEL_DIR_ENV};
 
 #[path = "eval/bench.rs"]
 mod bench;
@@ -93,11 +93,25 @@ pub fn model_paths(args: &Args) -> Result<ModelPaths, String> {
     }
 }
 
-/// Loads the engine with `config`.
-pub fn load_engine(args: &Args, config: EngineConfig) -> Result<Engine, String> {
+/// Loads the engine with `config`, on the runtime `--runtime auto|tract|onnxruntime` names
+/// (default auto) with the ONNX Runtime library from `--ort-lib FILE`, else `ORT_DYLIB_PATH`.
+pub fn load_engine(args: &Args, mut config: EngineConfig) -> Result<Engine, String> {
     let paths = model_paths(args)?;
-    Engine::load(&paths, config).map_err(|e| e.to_string())
+    config.runtime = RuntimeConfig {
+        prefer: args.get("runtime").unwrap_or("auto").parse()?,
+        onnxruntime_library: args
+            .get("ort-lib")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os(ORT_DYLIB_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)),
+    };
+    let engine = Engine::load(&paths, config).map_err(|e| e.to_string())?;
+    let rt = engine.runtime();
+    eprintln!("engine runtime: {} {}", rt.name, rt.version);
+    Ok(engine)
 }
+
+/// The variable naming the ONNX Runtime library (the one `facectl` reads too).
+const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
 
 /// Writes `value` as pretty JSON to `--json PATH` when given.
 pub fn write_json(args: &Args, value: &serde_json::Value) -> Result<(), String> {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use facectl_engine::{
-    decode_file, DecodeLimits, DecodedImage, Engine, EngineConfig, ModelPaths, MODEL_DIR_ENV,
+    decode_file, DecodeLimits, DecodedImage, Engine, EngineConfig, ModelPaths, RuntimeConfig,
+    MODEL_DIR_ENV,
 };
 
 /// Model paths from FACECTL_MODEL_DIR; panics with a message naming the variable otherwise.
@@ -20,20 +21,54 @@ pub fn model_paths() -> ModelPaths {
     }
 }
 
-/// The engine with default settings, loaded once per test binary.
+/// The ONNX Runtime library the tests use (`ORT_DYLIB_PATH`, which scripts/test.sh sets).
+pub fn ort_library() -> Option<PathBuf> {
+    std::env::var_os("ORT_DYLIB_PATH")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Like [`ort_library`], for tests that compare the runtimes: fails (never skips) without it.
+pub fn require_ort_library() -> PathBuf {
+    ort_library().unwrap_or_else(|| {
+        panic!(
+            "this test needs the ONNX Runtime library: set ORT_DYLIB_PATH to libonnxruntime.so.{} \
+             (scripts/test.sh fetches it)",
+            facectl_engine::models::ONNXRUNTIME_VERSION
+        )
+    })
+}
+
+/// Default settings on the runtime the test run asks for: `FACECTL_RUNTIME` (auto, tract,
+/// onnxruntime; default auto) with the library from `ORT_DYLIB_PATH`, so the same tests run on
+/// either runtime.
+pub fn test_config() -> EngineConfig {
+    let prefer = std::env::var("FACECTL_RUNTIME")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse().unwrap_or_else(|e| panic!("FACECTL_RUNTIME: {e}")))
+        .unwrap_or_default();
+    EngineConfig {
+        runtime: RuntimeConfig {
+            prefer,
+            onnxruntime_library: ort_library(),
+        },
+        ..EngineConfig::default()
+    }
+}
+
+/// The engine with default settings on the test run's runtime, loaded once per test binary.
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(
-        || match Engine::load(&model_paths(), EngineConfig::default()) {
-            Ok(e) => e,
-            Err(e) => panic!("cannot load the engine from {MODEL_DIR_ENV}: {e}"),
-        },
-    )
+    ENGINE.get_or_init(|| match Engine::load(&model_paths(), test_config()) {
+        Ok(e) => e,
+        Err(e) => panic!("cannot load the engine from {MODEL_DIR_ENV}: {e}"),
+    })
 }
 
 /// An engine of its own with settings changed from the defaults by `change`.
 pub fn engine_with(change: impl FnOnce(&mut EngineConfig)) -> Engine {
-    let mut config = EngineConfig::default();
+    let mut config = test_config();
     change(&mut config);
     Engine::load(&model_paths(), config)
         .unwrap_or_else(|e| panic!("cannot load the engine from {MODEL_DIR_ENV}: {e}"))

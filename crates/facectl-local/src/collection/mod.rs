@@ -173,13 +173,16 @@ impl Inner {
         req: &SearchRequest,
     ) -> BackendResult<Vec<FaceSearchResult>> {
         let engine = self.engine_for_collection()?;
+        let t0 = std::time::Instant::now();
         let img = engine::decode(&engine, &image.bytes, &image.origin)?;
+        tracing::debug!(origin = image.origin, ms = t0.elapsed().as_secs_f64() * 1e3, "decoded");
         let faces = engine::analyze(&engine, &img, &image.origin, engine_select(req.select))?;
         if faces.is_empty() {
             return Ok(Vec::new());
         }
         let k = usize::try_from(req.max_matches).unwrap_or(usize::MAX);
-        self.index.with_current(&self.db, |idx| {
+        let t0 = std::time::Instant::now();
+        let found = self.index.with_current(&self.db, |idx| {
             faces
                 .iter()
                 .map(|face| FaceSearchResult {
@@ -196,7 +199,9 @@ impl Inner {
                         .collect(),
                 })
                 .collect()
-        })
+        });
+        tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1e3, "searched the collection");
+        found
     }
 
     fn match_faces(

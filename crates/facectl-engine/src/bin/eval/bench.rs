@@ -153,8 +153,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     let t1 = throughput(&engine, &imgs, 1, secs);
     let t2 = throughput(&engine, &imgs, 2, secs);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let runtime = format!("{} {}", engine.runtime().name, engine.runtime().version);
     println!(
-        "tract bench: {} single-face 640x480 photos, {} reps, model {}",
+        "{runtime} bench: {} single-face 640x480 photos, {} reps, model {}",
         imgs.len(),
         reps,
         engine.model_fingerprint()
@@ -164,7 +165,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     println!("  load average at end: {}", load.trim());
     write_json(
         args,
-        &json!({"runtime": "tract", "images": imgs.len(), "decode_ms": dec_ms, "detect_ms": det_ms, "embed_ms": emb_ms,
+        &json!({"runtime": runtime, "images": imgs.len(), "decode_ms": dec_ms, "detect_ms": det_ms, "embed_ms": emb_ms,
                 "img_per_s_1": t1, "img_per_s_2": t2, "loadavg": load.trim()}),
     )
 }
