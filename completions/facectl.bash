@@ -173,7 +173,7 @@ _facectl() {
 
     case "${cmd}" in
         facectl)
-            opts="-o -q -v -h -V --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help"
+            opts="-o -q -v -h -V --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help --version provision enroll bulk-import watch search verify compare delete list status doctor models serve lambda completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +188,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -271,7 +275,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__bulk__subcmd__import)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --limit --report --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --limit --report --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,6 +322,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,7 +409,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__compare)
-            opts="-o -q -v -h --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --threshold --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,6 +428,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,7 +515,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__completions)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help bash elvish fish powershell zsh"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +530,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -601,7 +617,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__delete)
-            opts="-y -o -q -v -h --person --person-id --face --image --dry-run --yes --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-y -o -q -v -h --person --person-id --face --image --dry-run --yes --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +648,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -715,7 +735,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__doctor)
-            opts="-o -q -v -h --fix --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --fix --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +750,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -813,7 +837,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__enroll)
-            opts="-o -q -v -h --name --person-id --first-name --last-name --meta --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --name --person-id --first-name --last-name --meta --all-faces --quality-filter --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +876,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1243,7 +1271,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__lambda)
-            opts="-j -o -q -v -h --jobs --multiple --all-faces --quality-filter --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --jobs --multiple --all-faces --quality-filter --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1274,6 +1302,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1357,7 +1389,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help persons faces help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help persons faces help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1372,6 +1404,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1455,7 +1491,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list__subcmd__faces)
-            opts="-o -q -v -h --person-id --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --person-id --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1474,6 +1510,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1613,7 +1653,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__list__subcmd__persons)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1628,6 +1668,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1711,7 +1755,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__manpage)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1726,6 +1770,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1809,7 +1857,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help install check help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help install check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1824,6 +1872,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1907,7 +1959,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models__subcmd__check)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1922,6 +1974,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2061,7 +2117,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__models__subcmd__install)
-            opts="-o -q -v -h --from --base-url --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --from --base-url --onnxruntime --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2084,6 +2140,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2167,7 +2227,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__provision)
-            opts="-o -q -v -h --dry-run --print-iam-policy --account --trigger --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --dry-run --print-iam-policy --account --trigger --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2186,6 +2246,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2269,7 +2333,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__search)
-            opts="-o -q -v -h --largest --threshold --max-matches --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --largest --threshold --max-matches --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2292,6 +2356,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2375,7 +2443,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__serve)
-            opts="-o -q -v -h --listen --in-memory --latency-ms --require-signature --allow-unsigned-payload --account --workers --token --no-web --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --listen --in-memory --latency-ms --require-signature --allow-unsigned-payload --account --workers --token --no-web --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2410,6 +2478,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2493,7 +2565,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__status)
-            opts="-o -q -v -h --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2508,6 +2580,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2591,7 +2667,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__verify)
-            opts="-o -q -v -h --name --person-id --threshold --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-o -q -v -h --name --person-id --threshold --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2618,6 +2694,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2701,7 +2781,7 @@ _facectl() {
             return 0
             ;;
         facectl__subcmd__watch)
-            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --settle --interval --poll --once --backend --data-dir --model-dir --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
+            opts="-j -o -q -v -h --name-from --mapping --jobs --multiple --all-faces --quality-filter --settle --interval --poll --once --backend --data-dir --model-dir --runtime --config --output --quiet --verbose --no-progress --profile --region --endpoint-url --s3-endpoint-url --rekognition-endpoint-url --dynamodb-endpoint-url --bucket --prefix --upload-prefix --queue --collection --table --tps --hash-key --name-attr --force-path-style --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2748,6 +2828,10 @@ _facectl() {
                     return 0
                     ;;
                 --model-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --runtime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_facectl_global_optspecs
-    string join \n backend= data-dir= model-dir= config= o/output= q/quiet v/verbose no-progress profile= region= endpoint-url= s3-endpoint-url= rekognition-endpoint-url= dynamodb-endpoint-url= bucket= prefix= upload-prefix= queue= collection= table= tps= hash-key= name-attr= force-path-style h/help V/version
+    string join \n backend= data-dir= model-dir= runtime= config= o/output= q/quiet v/verbose no-progress profile= region= endpoint-url= s3-endpoint-url= rekognition-endpoint-url= dynamodb-endpoint-url= bucket= prefix= upload-prefix= queue= collection= table= tps= hash-key= name-attr= force-path-style h/help V/version
 end
 
 function __fish_facectl_needs_command
@@ -28,6 +28,7 @@ complete -c facectl -n "__fish_facectl_needs_command" -l backend -d 'Backend to 
 aws\t''"
 complete -c facectl -n "__fish_facectl_needs_command" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_needs_command" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_needs_command" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_needs_command" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_needs_command" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -76,6 +77,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand provision" -l backend -d
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand provision" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand provision" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -118,6 +120,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand enroll" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -162,6 +165,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l backend 
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand bulk-import" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -206,6 +210,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand watch" -l backend -d 'Ba
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand watch" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand watch" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -240,6 +245,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand search" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand search" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand search" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand search" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -273,6 +279,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand verify" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand verify" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand verify" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -303,6 +310,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand compare" -l backend -d '
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand compare" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand compare" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -336,6 +344,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand delete" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand delete" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand delete" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -367,6 +376,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_see
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and not __fish_seen_subcommand_from persons faces help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -399,6 +409,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from persons" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -429,6 +440,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_su
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand list; and __fish_seen_subcommand_from faces" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -461,6 +473,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand status" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand status" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand status" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand status" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -490,6 +503,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand doctor" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -520,6 +534,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_s
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and not __fish_seen_subcommand_from install check help" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -554,6 +569,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -574,6 +590,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l tps -d 'Client-side limit on Rekognition calls per second [default: 5]' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l hash-key -d 'Hash key attribute of an existing table (FaceId, faceId, RekognitionId...)' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l name-attr -d 'Name attribute(s) of an existing table, repeatable (FullName, or first_name + last_name)' -r
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l onnxruntime -d 'Install the ONNX Runtime library instead (the faster runtime, used when present): the official release archive, or with --from its .tgz or the library file'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s q -l quiet -d 'Only print results and errors (no progress, no warnings)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug, -vvv trace)'
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from install" -l no-progress -d 'Never show progress bars (they are hidden anyway when stderr is not a terminal)'
@@ -583,6 +600,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand models; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -620,6 +638,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand serve" -l backend -d 'Ba
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand serve" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand serve" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -661,6 +680,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l backend -d 'B
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand lambda" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand lambda" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -691,6 +711,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand completions" -l backend 
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand completions" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand completions" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''
@@ -720,6 +741,7 @@ complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l backend -d '
 aws\t''"
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l data-dir -d 'Local backend data folder (images, database, models)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l model-dir -d 'Folder with the ONNX face models' -r -F
+complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l runtime -d 'Runtime of the face models: auto (ONNX Runtime when its library is installed or ORT_DYLIB_PATH names it, else tract), tract, or onnxruntime' -r
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -l config -d 'Config file (TOML)' -r -F
 complete -c facectl -n "__fish_facectl_using_subcommand manpage" -s o -l output -d 'Output format for results on stdout' -r -f -a "table\t''
 json\t''

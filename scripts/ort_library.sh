@@ -1,6 +1,6 @@
 # Sourced by the test and benchmark scripts: `ort_library` prints the path of the ONNX Runtime
 # library the engine is built for, the file Microsoft's CPU build ships in its Python package
-# (fetched with pip once, cached under ~/.cache/facectl-ort; `facectl models install --runtime`
+# (fetched with pip once, cached under ~/.cache/facectl-ort; `facectl models install --onnxruntime`
 # checks the same file against its pinned SHA-256).
 ort_library() {
   local ver=1.31.1

@@ -417,7 +417,7 @@ pub enum ModelsAction {
         /// Install the ONNX Runtime library instead (the faster runtime, used when present):
         /// the official release archive, or with --from its .tgz or the library file.
         #[arg(long)]
-        runtime: bool,
+        onnxruntime: bool,
     },
     /// Check the models in the model folder load.
     Check,

@@ -78,7 +78,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ),
     (
         ENV_ORT_DYLIB,
-        "ONNX Runtime library file (default: the one `facectl models install --runtime` put in the model folder)",
+        "ONNX Runtime library file (default: the one `facectl models install --onnxruntime` put in the model folder)",
     ),
     (ENV_OUTPUT, "output format: table, json, jsonl, csv"),
     (ENV_LOG, "log filter, e.g. debug or facectl_local=trace"),

@@ -298,6 +298,7 @@ fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models
         .map(std::path::PathBuf::from)
         .expect("this test needs ORT_DYLIB_PATH (the ONNX Runtime library; scripts/test.sh sets it)");
     let s = Sandbox::new();
+    s.json(&["provision"], 0);
     let status = s.json(&["status"], 0);
     let rt = status["engine_runtime"].as_str().unwrap_or_default().to_string();
     if std::env::var("FACECTL_RUNTIME").as_deref() != Ok("tract") {
@@ -335,7 +336,7 @@ fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models
     let out = fresh(&["status", "-o", "json"]);
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(status["engine_runtime"].as_str().unwrap().starts_with("tract (no ONNX Runtime"), "{status}");
-    fresh(&["models", "install", "--runtime", "--from", lib.to_str().unwrap()]);
+    fresh(&["models", "install", "--onnxruntime", "--from", lib.to_str().unwrap()]);
     let installed = models.join("libonnxruntime.so.1.31.1");
     assert!(installed.is_file());
     let out = fresh(&["status", "-o", "json"]);

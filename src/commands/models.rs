@@ -13,19 +13,19 @@ pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u
         ModelsAction::Install {
             from,
             base_url,
-            runtime,
+            onnxruntime,
         } => {
             let source = match (from, base_url) {
                 (Some(path), _) => ModelSource::Path(path),
                 (None, Some(url)) => ModelSource::Url(url),
                 (None, None) => ModelSource::Official,
             };
-            let what = if runtime { "ONNX Runtime" } else { "models" };
+            let what = if onnxruntime { "ONNX Runtime" } else { "models" };
             printer.note(&format!(
                 "installing {what} into {}",
                 settings.model_dir.display()
             ));
-            let installed = if runtime {
+            let installed = if onnxruntime {
                 models::InstalledModels {
                     dir: settings.model_dir.clone(),
                     files: vec![models::install_onnxruntime(&settings.model_dir, &source)?],

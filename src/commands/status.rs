@@ -59,10 +59,10 @@ fn runtime(settings: &Settings) -> String {
     match (r.prefer, &r.onnxruntime_library) {
         (RuntimePreference::Tract, _) => "tract".into(),
         (RuntimePreference::Auto, None) => {
-            "tract (no ONNX Runtime library: `facectl models install --runtime`)".into()
+            "tract (no ONNX Runtime library: `facectl models install --onnxruntime`)".into()
         }
         (RuntimePreference::OnnxRuntime, None) => {
-            "onnxruntime, but no library is installed (facectl models install --runtime)".into()
+            "onnxruntime, but no library is installed (facectl models install --onnxruntime)".into()
         }
         (_, Some(lib)) => format!("onnxruntime ({})", lib.display()),
     }

@@ -115,5 +115,5 @@ fn a_library_that_is_not_onnxruntime_is_refused_or_replaced_by_tract() {
         },
     )
     .unwrap_err();
-    assert!(e.to_string().contains("models install --runtime"), "{e}");
+    assert!(e.to_string().contains("models install --onnxruntime"), "{e}");
 }

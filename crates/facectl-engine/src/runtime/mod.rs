@@ -102,7 +102,7 @@ impl Runtime {
             (RuntimePreference::Tract, _) => Ok(tract(None)),
             (RuntimePreference::Auto, None) => Ok(tract(None)),
             (RuntimePreference::OnnxRuntime, None) => Err(EngineError::RuntimeUnavailable(
-                "the onnxruntime runtime needs its library: install it with `facectl models install --runtime` or set ORT_DYLIB_PATH".into(),
+                "the onnxruntime runtime needs its library: install it with `facectl models install --onnxruntime` or set ORT_DYLIB_PATH".into(),
             )),
             (prefer, Some(lib)) => match ort_net::OrtEnv::load(lib) {
                 Ok(env) => {
