@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-600}
 export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
-cargo build --release --quiet -p facectl --bin facectl
+cargo build --release --quiet --workspace --bins  # one feature set for every benchmark: no rebuilds
 BIN="${CARGO_TARGET_DIR:-target}/release/facectl"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

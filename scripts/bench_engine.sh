@@ -13,13 +13,14 @@ SECS="${BENCH_SECONDS:-10}"
 . scripts/ort_library.sh
 ORT_LIB="${ORT_DYLIB_PATH:-$(ort_library)}"
 
-cargo build --release -p facectl-engine --bin facectl-eval
+cargo build --release --quiet --workspace --bins  # one feature set for every benchmark: no rebuilds
 EVAL="$CARGO_TARGET_DIR/release/facectl-eval"
 "$EVAL" bench-prepare --out "$OUT/images" --models "$MODELS" --data "$DATA"
 
 if [ ! -x .venv-bench/bin/python ]; then
   python3 -m venv .venv-bench
-  .venv-bench/bin/pip install -q onnxruntime numpy pillow onnx opencv-python-headless
+  # The same ONNX Runtime release facectl loads: the ratio is then the pipelines, not the library.
+  .venv-bench/bin/pip install -q onnxruntime==1.31.1 numpy pillow onnx opencv-python-headless
 fi
 
 echo "load average before: $(cat /proc/loadavg)"

@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/facectl-target}"
 export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
 . scripts/ort_library.sh
 export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$(ort_library)}"
-cargo build --release --quiet -p facectl --bin facectl
+cargo build --release --quiet --workspace --bins  # one feature set for every benchmark: no rebuilds
 BIN="$CARGO_TARGET_DIR/release/facectl"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -296,18 +296,32 @@ fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models
     let lib = std::env::var_os("ORT_DYLIB_PATH")
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
-        .expect("this test needs ORT_DYLIB_PATH (the ONNX Runtime library; scripts/test.sh sets it)");
+        .expect(
+            "this test needs ORT_DYLIB_PATH (the ONNX Runtime library; scripts/test.sh sets it)",
+        );
     let s = Sandbox::new();
     s.json(&["provision"], 0);
     let status = s.json(&["status"], 0);
-    let rt = status["engine_runtime"].as_str().unwrap_or_default().to_string();
+    let rt = status["engine_runtime"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     if std::env::var("FACECTL_RUNTIME").as_deref() != Ok("tract") {
         assert!(rt.starts_with("onnxruntime ("), "{rt}");
     }
     let status = s.json(&["--runtime", "tract", "status"], 0);
     assert_eq!(status["engine_runtime"], "tract");
-    let check = s.cmd().args(["--runtime", "onnxruntime", "models", "check"]).output().unwrap();
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let check = s
+        .cmd()
+        .args(["--runtime", "onnxruntime", "models", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&check.stdout).contains("on onnxruntime 1.31.1"),
         "{}",
@@ -329,14 +343,31 @@ fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models
             .args(args)
             .output()
             .expect("run facectl");
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out
     };
     fresh(&["models", "install", "--from", model_dir().to_str().unwrap()]);
     let out = fresh(&["status", "-o", "json"]);
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(status["engine_runtime"].as_str().unwrap().starts_with("tract (no ONNX Runtime"), "{status}");
-    fresh(&["models", "install", "--onnxruntime", "--from", lib.to_str().unwrap()]);
+    assert!(
+        status["engine_runtime"]
+            .as_str()
+            .unwrap()
+            .starts_with("tract (no ONNX Runtime"),
+        "{status}"
+    );
+    fresh(&[
+        "models",
+        "install",
+        "--onnxruntime",
+        "--from",
+        lib.to_str().unwrap(),
+    ]);
     let installed = models.join("libonnxruntime.so.1.31.1");
     assert!(installed.is_file());
     let out = fresh(&["status", "-o", "json"]);
@@ -346,7 +377,15 @@ fn the_engine_runtime_is_reported_chosen_by_flag_and_installed_beside_the_models
         format!("onnxruntime ({})", installed.display()),
         "{status}"
     );
-    let out = fresh(&["-v", "compare", example("obama.jpg").to_str().unwrap(), example("obama.jpg").to_str().unwrap()]);
+    let out = fresh(&[
+        "-v",
+        "compare",
+        example("obama.jpg").to_str().unwrap(),
+        example("obama.jpg").to_str().unwrap(),
+    ]);
     let log = String::from_utf8_lossy(&out.stderr);
-    assert!(log.contains("runtime=onnxruntime") || log.contains("runtime: onnxruntime"), "{log}");
+    assert!(
+        log.contains("runtime=onnxruntime") || log.contains("runtime: onnxruntime"),
+        "{log}"
+    );
 }

@@ -6,8 +6,8 @@
 //! with ReportBatchItemFailures), rejected messages go to the dead-letter queue with their
 //! reason and the ones to try again are reported as batch item failures.
 
-use crate::printer::{LiveLog, Printer};
 use crate::cli::LambdaArgs;
+use crate::printer::{LiveLog, Printer};
 use crate::settings::{Settings, LAMBDA_RUNTIME_ENV};
 use anyhow::{bail, Result};
 use facectl_aws::upload_queue::{parse_lambda_event, TriggerConfig, UploadEvent};

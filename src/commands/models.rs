@@ -20,7 +20,11 @@ pub fn run(args: ModelsArgs, settings: &Settings, printer: &Printer) -> Result<u
                 (None, Some(url)) => ModelSource::Url(url),
                 (None, None) => ModelSource::Official,
             };
-            let what = if onnxruntime { "ONNX Runtime" } else { "models" };
+            let what = if onnxruntime {
+                "ONNX Runtime"
+            } else {
+                "models"
+            };
             printer.note(&format!(
                 "installing {what} into {}",
                 settings.model_dir.display()

@@ -226,8 +226,7 @@ impl Engine {
         let t0 = std::time::Instant::now();
         let (rt, runtime) = Runtime::select(&config.runtime)?;
         let detector = Detector::new(LoadedModel::read(&paths.detector, "detector")?, &rt)?;
-        let recognizer =
-            Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?, &rt)?;
+        let recognizer = Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?, &rt)?;
         let fingerprint = format!("yunet-2023mar+sface-2021dec:{}", &recognizer.sha256()[..12]);
         tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, runtime = %runtime.name, version = %runtime.version, "face engine loaded");
         Ok(Engine {
@@ -494,14 +493,21 @@ impl Engine {
     ) -> Result<Vec<FaceAnalysis>, EngineError> {
         let t0 = std::time::Instant::now();
         let mut dets = self.detect(img)?;
-        tracing::debug!(faces = dets.len(), ms = t0.elapsed().as_secs_f64() * 1e3, "detected");
+        tracing::debug!(
+            faces = dets.len(),
+            ms = t0.elapsed().as_secs_f64() * 1e3,
+            "detected"
+        );
         dets.truncate(match want {
             FaceSelect::Largest => 1,
             FaceSelect::All => MAX_FACES,
         });
         let t0 = std::time::Instant::now();
         let _embedded = Finally(move || {
-            tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1e3, "aligned, measured and embedded");
+            tracing::debug!(
+                ms = t0.elapsed().as_secs_f64() * 1e3,
+                "aligned, measured and embedded"
+            );
         });
         let mut out = Vec::with_capacity(dets.len());
         for det in dets {

@@ -294,8 +294,12 @@ fn verify_and_place(
                     reason: format!("refusing {}: {e}", m.file_name),
                 })?;
             let check = match m.role {
-                ModelRole::Detector => crate::detector::Detector::new(loaded, &Runtime::Tract).map(|_| ()),
-                ModelRole::Recognizer => crate::recognizer::Recognizer::new(loaded, &Runtime::Tract).map(|_| ()),
+                ModelRole::Detector => {
+                    crate::detector::Detector::new(loaded, &Runtime::Tract).map(|_| ())
+                }
+                ModelRole::Recognizer => {
+                    crate::recognizer::Recognizer::new(loaded, &Runtime::Tract).map(|_| ())
+                }
             };
             check.map_err(|e| EngineError::ModelLoad {
                 path: PathBuf::from(origin),

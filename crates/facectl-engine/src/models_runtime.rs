@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::EngineError;
 use crate::models::{
-    download, hash_file, write_temp, InstalledModel, ModelSource, TempFile,
-    MAX_MODEL_BYTES,
+    download, hash_file, write_temp, InstalledModel, ModelSource, TempFile, MAX_MODEL_BYTES,
 };
 
 /// The ONNX Runtime release the engine is built and measured against.
@@ -59,7 +58,10 @@ pub fn install_onnxruntime(
     };
     if let Ok((hash, _)) = hash_file(&dest) {
         if ONNXRUNTIME_SHA256.contains(&hash.as_str()) {
-            tracing::info!(file = ONNXRUNTIME_FILE, "already installed with a pinned SHA-256");
+            tracing::info!(
+                file = ONNXRUNTIME_FILE,
+                "already installed with a pinned SHA-256"
+            );
             return Ok(installed(dest, hash, &origin));
         }
     }
@@ -133,7 +135,9 @@ fn extract_library(
             });
         if wanted {
             if entry.size() > MAX_MODEL_BYTES {
-                return Err(bad(format!("{ONNXRUNTIME_FILE} in the archive is too large")));
+                return Err(bad(format!(
+                    "{ONNXRUNTIME_FILE} in the archive is too large"
+                )));
             }
             let mut reader = entry.take(MAX_MODEL_BYTES);
             return write_temp(dest_dir, ONNXRUNTIME_FILE, &mut reader, origin);

@@ -173,7 +173,13 @@ fn runtime_archive(dir: &std::path::Path, name: &str, member: &str, lib: &[u8]) 
         f,
         flate2::Compression::fast(),
     ));
-    for (path, data) in [("onnxruntime-linux-x64-1.31.1/README.md", &b"ONNX Runtime"[..]), (member, lib)] {
+    for (path, data) in [
+        (
+            "onnxruntime-linux-x64-1.31.1/README.md",
+            &b"ONNX Runtime"[..],
+        ),
+        (member, lib),
+    ] {
         let mut h = tar::Header::new_gnu();
         h.set_size(data.len() as u64);
         h.set_mode(0o644);
@@ -205,7 +211,11 @@ fn onnxruntime_installs_from_its_release_archive_and_nothing_else_is_accepted() 
     let e = install_onnxruntime(dest.path(), &ModelSource::Url(format!("{base}/corrupt")))
         .expect_err("a corrupt archive");
     assert!(e.to_string().contains("/corrupt/"), "{e}");
-    assert!(entries(dest.path()).is_empty(), "{:?}", entries(dest.path()));
+    assert!(
+        entries(dest.path()).is_empty(),
+        "{:?}",
+        entries(dest.path())
+    );
 
     // The archive: the library is taken out of it, checked, and put in place.
     let got = install_onnxruntime(dest.path(), &ModelSource::Url(format!("{base}/ok")))
@@ -224,8 +234,11 @@ fn onnxruntime_installs_from_its_release_archive_and_nothing_else_is_accepted() 
 
     // The library file itself, from a path, is accepted; a changed one is not.
     let local = tempfile::tempdir().expect("tmp");
-    install_onnxruntime(local.path(), &ModelSource::Path(common::require_ort_library()))
-        .expect("the library file");
+    install_onnxruntime(
+        local.path(),
+        &ModelSource::Path(common::require_ort_library()),
+    )
+    .expect("the library file");
     let tampered = served.path().join(ONNXRUNTIME_FILE);
     let mut bad = lib.clone();
     let mid = bad.len() / 2;
@@ -234,14 +247,25 @@ fn onnxruntime_installs_from_its_release_archive_and_nothing_else_is_accepted() 
     let other = tempfile::tempdir().expect("tmp");
     let e = install_onnxruntime(other.path(), &ModelSource::Path(tampered.clone())).unwrap_err();
     assert!(matches!(e, EngineError::Checksum { .. }), "{e:?}");
-    assert!(e.to_string().contains(&tampered.display().to_string()), "{e}");
+    assert!(
+        e.to_string().contains(&tampered.display().to_string()),
+        "{e}"
+    );
     assert!(entries(other.path()).is_empty());
 
     // An archive without the library (wrong folder) is refused by name.
     let wrong = tempfile::tempdir().expect("tmp");
-    runtime_archive(wrong.path(), archive, &format!("x/bin/{ONNXRUNTIME_FILE}"), &lib);
+    runtime_archive(
+        wrong.path(),
+        archive,
+        &format!("x/bin/{ONNXRUNTIME_FILE}"),
+        &lib,
+    );
     let e = install_onnxruntime(other.path(), &ModelSource::Path(wrong.path().join(archive)))
         .unwrap_err();
-    assert!(e.to_string().contains(&format!("lib/{ONNXRUNTIME_FILE}")), "{e}");
+    assert!(
+        e.to_string().contains(&format!("lib/{ONNXRUNTIME_FILE}")),
+        "{e}"
+    );
     assert!(entries(other.path()).is_empty());
 }

@@ -17,7 +17,7 @@ fn int8bq_models_load_and_identify_themselves() {
         e.model_fingerprint(),
         "yunet-2023mar+sface-2021dec:fb143eea0783"
     );
-    // The 640x640 plan is built at load; the shape of a new image size adds one more plan. An
+    // No plan is built at load; the shape of a new image size adds one more plan. An
     // engine of its own (the shared one is used by concurrent tests), without rotated passes
     // (which would add the turned canvas's size for this face-less image).
     let own = engine_with(|c| c.rotated_passes = Vec::new());

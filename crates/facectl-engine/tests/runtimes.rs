@@ -24,7 +24,10 @@ fn engine_on(prefer: RuntimePreference) -> Engine {
 fn iou(a: &FaceAnalysis, b: &FaceAnalysis) -> f32 {
     let (a, b) = (&a.detection.bbox, &b.detection.bbox);
     let (x0, y0) = (a.x.max(b.x), a.y.max(b.y));
-    let (x1, y1) = ((a.x + a.width).min(b.x + b.width), (a.y + a.height).min(b.y + b.height));
+    let (x1, y1) = (
+        (a.x + a.width).min(b.x + b.width),
+        (a.y + a.height).min(b.y + b.height),
+    );
     let inter = (x1 - x0).max(0.0) * (y1 - y0).max(0.0);
     inter / (a.width * a.height + b.width * b.height - inter)
 }
@@ -55,7 +58,13 @@ fn tract_and_onnxruntime_find_the_same_faces_with_the_same_face_prints() {
         let img = decode(rel);
         let a = tract.analyze(&img, FaceSelect::All).expect("tract");
         let b = onnx.analyze(&img, FaceSelect::All).expect("onnxruntime");
-        assert_eq!(a.len(), b.len(), "{rel}: faces tract {} vs onnxruntime {}", a.len(), b.len());
+        assert_eq!(
+            a.len(),
+            b.len(),
+            "{rel}: faces tract {} vs onnxruntime {}",
+            a.len(),
+            b.len()
+        );
         for fa in &a {
             let fb = b
                 .iter()
@@ -69,7 +78,12 @@ fn tract_and_onnxruntime_find_the_same_faces_with_the_same_face_prints() {
                 assert!(d <= 0.5, "{rel}: landmark {p:?} vs {q:?}");
             }
             let dc = (fa.detection.confidence - fb.detection.confidence).abs();
-            assert!(dc <= 0.1, "{rel}: confidence {} vs {}", fa.detection.confidence, fb.detection.confidence);
+            assert!(
+                dc <= 0.1,
+                "{rel}: confidence {} vs {}",
+                fa.detection.confidence,
+                fb.detection.confidence
+            );
             let c = cosine(&fa.embedding.0, &fb.embedding.0);
             worst_cos = worst_cos.min(c);
             assert!(c >= 0.9999, "{rel}: face print cosine {c}");
@@ -77,7 +91,10 @@ fn tract_and_onnxruntime_find_the_same_faces_with_the_same_face_prints() {
         }
     }
     assert!(faces >= 20, "only {faces} faces compared");
-    eprintln!("{faces} faces on {} photos: worst cosine {worst_cos:.6}, worst landmark {worst_px:.3} px", photos.len());
+    eprintln!(
+        "{faces} faces on {} photos: worst cosine {worst_cos:.6}, worst landmark {worst_px:.3} px",
+        photos.len()
+    );
 }
 
 #[test]
@@ -96,14 +113,21 @@ fn a_library_that_is_not_onnxruntime_is_refused_or_replaced_by_tract() {
     assert!(matches!(e, EngineError::RuntimeUnavailable(_)), "{e:?}");
     assert!(e.to_string().contains(&fake.display().to_string()), "{e}");
 
-    let auto = Engine::load(&model_paths(), with(RuntimePreference::Auto)).expect("auto falls back");
+    let auto =
+        Engine::load(&model_paths(), with(RuntimePreference::Auto)).expect("auto falls back");
     assert_eq!(auto.runtime().name, "tract");
     let why = auto.runtime().fallback_reason.clone().expect("a reason");
     assert!(why.contains(&fake.display().to_string()), "{why}");
 
     // No library at all: auto is tract without complaint, onnxruntime says how to get one.
     let none = EngineConfig::default();
-    assert_eq!(Engine::load(&model_paths(), none).expect("tract").runtime().fallback_reason, None);
+    assert_eq!(
+        Engine::load(&model_paths(), none)
+            .expect("tract")
+            .runtime()
+            .fallback_reason,
+        None
+    );
     let e = Engine::load(
         &model_paths(),
         EngineConfig {
@@ -115,5 +139,8 @@ fn a_library_that_is_not_onnxruntime_is_refused_or_replaced_by_tract() {
         },
     )
     .unwrap_err();
-    assert!(e.to_string().contains("models install --onnxruntime"), "{e}");
+    assert!(
+        e.to_string().contains("models install --onnxruntime"),
+        "{e}"
+    );
 }

@@ -99,10 +99,11 @@ pub fn load_engine(args: &Args, mut config: EngineConfig) -> Result<Engine, Stri
     let paths = model_paths(args)?;
     config.runtime = RuntimeConfig {
         prefer: args.get("runtime").unwrap_or("auto").parse()?,
-        onnxruntime_library: args
-            .get("ort-lib")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os(ORT_DYLIB_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)),
+        onnxruntime_library: args.get("ort-lib").map(PathBuf::from).or_else(|| {
+            std::env::var_os(ORT_DYLIB_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        }),
     };
     let engine = Engine::load(&paths, config).map_err(|e| e.to_string())?;
     let rt = engine.runtime();

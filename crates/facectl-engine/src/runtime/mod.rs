@@ -146,7 +146,12 @@ enum NetInner {
 
 impl Net {
     /// Runs the model on one NCHW float input; outputs in the file's order.
-    pub fn run(&self, shape: [usize; 4], input: &[f32], model: &str) -> Result<Vec<Output>, EngineError> {
+    pub fn run(
+        &self,
+        shape: [usize; 4],
+        input: &[f32],
+        model: &str,
+    ) -> Result<Vec<Output>, EngineError> {
         if input.len() != shape.iter().product::<usize>() {
             return Err(EngineError::Inference {
                 model: model.to_string(),

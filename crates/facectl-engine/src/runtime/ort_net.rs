@@ -11,8 +11,8 @@ use ort::session::Session;
 use ort::value::TensorRef;
 use prost::Message;
 use tract_onnx::pb::tensor_shape_proto::dimension::Value as Dim;
-use tract_onnx::pb::type_proto::Value as TypeValue;
 use tract_onnx::pb::tensor_shape_proto::Dimension;
+use tract_onnx::pb::type_proto::Value as TypeValue;
 use tract_onnx::pb::ModelProto;
 
 use super::{load_err, Output};
@@ -98,7 +98,10 @@ fn library_version(library: &Path) -> String {
         .and_then(|n| n.to_str())
         .and_then(|n| n.split_once(".so."))
         .map(|(_, v)| v.to_string())
-        .filter(|v| v.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())));
+        .filter(|v| {
+            v.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        });
     from_name
         .or_else(|| {
             ort::info()
@@ -151,7 +154,11 @@ pub(super) struct OrtNet {
 
 impl OrtNet {
     /// Encodes the (folded) model and makes its first session, which also checks the model.
-    pub(super) fn new(env: &OrtEnv, proto: &ModelProto, path: &Path) -> Result<OrtNet, EngineError> {
+    pub(super) fn new(
+        env: &OrtEnv,
+        proto: &ModelProto,
+        path: &Path,
+    ) -> Result<OrtNet, EngineError> {
         let net = OrtNet {
             env: env.clone(),
             bytes: proto.encode_to_vec(),

@@ -175,7 +175,11 @@ impl Inner {
         let engine = self.engine_for_collection()?;
         let t0 = std::time::Instant::now();
         let img = engine::decode(&engine, &image.bytes, &image.origin)?;
-        tracing::debug!(origin = image.origin, ms = t0.elapsed().as_secs_f64() * 1e3, "decoded");
+        tracing::debug!(
+            origin = image.origin,
+            ms = t0.elapsed().as_secs_f64() * 1e3,
+            "decoded"
+        );
         let faces = engine::analyze(&engine, &img, &image.origin, engine_select(req.select))?;
         if faces.is_empty() {
             return Ok(Vec::new());
@@ -200,7 +204,10 @@ impl Inner {
                 })
                 .collect()
         });
-        tracing::debug!(ms = t0.elapsed().as_secs_f64() * 1e3, "searched the collection");
+        tracing::debug!(
+            ms = t0.elapsed().as_secs_f64() * 1e3,
+            "searched the collection"
+        );
         found
     }
 
