@@ -18,7 +18,7 @@ pub const ENV_CONFIG: &str = "FACECTL_CONFIG";
 /// Model runtime: auto, tract or onnxruntime.
 pub const ENV_RUNTIME: &str = "FACECTL_RUNTIME";
 /// The ONNX Runtime shared library (the variable the `ort` crate and its users know).
-pub const ENV_ORT_DYLIB: &str = "ORT_DYLIB_PATH";
+pub const ENV_ORT_DYLIB: &str = facectl_engine::ORT_LIBRARY_ENV;
 /// Output format: table, json, jsonl, csv.
 pub const ENV_OUTPUT: &str = "FACECTL_OUTPUT";
 /// Log filter for `tracing` (e.g. `debug`, `facectl_local=trace`).

@@ -51,6 +51,6 @@ pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThre
 pub use recognizer::{Embedding, ARCFACE_TEMPLATE, EMBEDDING_DIM};
 pub use runtime::{
     onnxruntime_version, sha256_hex, RuntimeConfig, RuntimeInfo, RuntimePreference,
-    ONNXRUNTIME_API_MINOR,
+    ONNXRUNTIME_API_MINOR, ORT_LIBRARY_ENV,
 };
 pub use thumbnail::face_thumbnail;

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use facectl_engine::{Engine, EngineConfig, ModelPaths, RuntimeConfig, MODEL_DIR_ENV};
+use facectl_engine::{
+    Engine, EngineConfig, ModelPaths, RuntimeConfig, MODEL_DIR_ENV, ORT_LIBRARY_ENV,
+};
 
 #[path = "eval/bench.rs"]
 mod bench;
@@ -100,7 +102,7 @@ pub fn load_engine(args: &Args, mut config: EngineConfig) -> Result<Engine, Stri
     config.runtime = RuntimeConfig {
         prefer: args.get("runtime").unwrap_or("auto").parse()?,
         onnxruntime_library: args.get("ort-lib").map(PathBuf::from).or_else(|| {
-            std::env::var_os(ORT_DYLIB_ENV)
+            std::env::var_os(ORT_LIBRARY_ENV)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         }),
@@ -110,9 +112,6 @@ pub fn load_engine(args: &Args, mut config: EngineConfig) -> Result<Engine, Stri
     eprintln!("engine runtime: {} {}", rt.name, rt.version);
     Ok(engine)
 }
-
-/// The variable naming the ONNX Runtime library (the one `facectl` reads too).
-const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
 
 /// Writes `value` as pretty JSON to `--json PATH` when given.
 pub fn write_json(args: &Args, value: &serde_json::Value) -> Result<(), String> {

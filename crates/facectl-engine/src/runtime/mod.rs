@@ -17,6 +17,9 @@ use crate::onnx_fold::fold_dequantize;
 
 pub use ort_net::{onnxruntime_version, ONNXRUNTIME_API_MINOR};
 
+/// Environment variable naming the ONNX Runtime library (the one `ort` and its users know).
+pub const ORT_LIBRARY_ENV: &str = "ORT_DYLIB_PATH";
+
 /// Which runtime runs the models.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
