@@ -464,6 +464,27 @@ impl Engine {
         self.recognizer.embed_aligned(&face)
     }
 
+    /// Every face (largest first, at most [`MAX_FACES`]) with its measured quality, without
+    /// embedding: what indexing needs to decide which faces to keep. Faces whose landmarks
+    /// cannot be aligned are left out.
+    pub fn assess(&self, img: &DecodedImage) -> Result<Vec<(Detection, Quality)>, EngineError> {
+        let mut dets = self.detect(img)?;
+        dets.truncate(MAX_FACES);
+        Ok(dets
+            .into_iter()
+            .filter_map(|det| match align_face(img, &det) {
+                Some(face) => {
+                    let quality = measure(&det, &face.planar);
+                    Some((det, quality))
+                }
+                None => {
+                    tracing::debug!("skipping a face that cannot be aligned");
+                    None
+                }
+            })
+            .collect())
+    }
+
     /// Quality, gate result and embedding for one detection.
     pub fn analyze_detection(
         &self,

@@ -43,8 +43,8 @@ pub use error::{EngineError, ImageError};
 pub use facecheck::{FaceCheck, FaceEvidence};
 pub use geometry::BoundingBox;
 pub use matching::{
-    cosine, cosine_for_similarity, similarity, EmbeddingIndex, DEFAULT_MATCH_SIMILARITY,
-    FAR_1E4_SIMILARITY, LFW_BEST_COSINE, LFW_FAR_1E4_COSINE,
+    cosine, cosine_for_similarity, similarity, EmbeddingIndex, GalleryScorer,
+    DEFAULT_MATCH_SIMILARITY, FAR_1E4_SIMILARITY, LFW_BEST_COSINE, LFW_FAR_1E4_COSINE,
 };
 pub use models::{install, InstalledModels, ModelSource};
 pub use quality::{quality_gate, Quality, QualityIssue, QualityLevel, QualityThresholds};

@@ -192,33 +192,61 @@ impl EmbeddingIndex {
             .chunks_exact(self.dim)
             .map(|row| row.iter().zip(query).map(|(a, b)| a * b).sum::<f32>() / qn)
             .collect();
-        let norm = CohortNorm::of(&cosines);
-        let gallery = GalleryCalibration::of(cosines.len());
-        let min_similarity = if min_similarity > 0.0 {
-            min_similarity
-        } else {
-            0.0
-        };
-        let min_cos = if min_similarity > 0.0 {
-            gallery.pairwise_for(cosine_for_similarity(min_similarity)) - 1e-5
-        } else {
-            f32::NEG_INFINITY
-        };
+        let scorer = GalleryScorer::new(&cosines, cosines.len());
+        let min_similarity = min_similarity.max(0.0);
+        let min_cos = scorer.min_cosine(min_similarity);
         let mut hits: Vec<(usize, f32)> = cosines
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| {
-                let c = norm.apply(*c);
-                (c >= min_cos).then_some((i, c))
-            })
+            .filter(|(_, c)| **c >= min_cos)
+            .map(|(i, c)| (i, *c))
             .collect();
         hits.sort_by(|a, b| b.1.total_cmp(&a.1));
         hits.into_iter()
-            .map(|(i, c)| (i, similarity(gallery.effective(c))))
+            .map(|(i, c)| (i, scorer.score(c)))
             .filter(|(_, s)| *s >= min_similarity)
             .take(k)
             .map(|(i, s)| (self.ids[i].clone(), s))
             .collect()
+    }
+}
+
+/// The scores of one probe's search of a gallery (see [`EmbeddingIndex::top_k`]): cohort
+/// normalisation from the probe's cosines against the gallery (all of them, or a sample of a
+/// big gallery) and the calibration for the gallery's size. Increasing in the raw cosine, so
+/// the best raw cosines are the best scores.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GalleryScorer {
+    norm: CohortNorm,
+    gallery: GalleryCalibration,
+}
+
+impl GalleryScorer {
+    /// `cohort`: the probe's cosines against the gallery's faces (or a uniform sample of
+    /// them); `gallery_faces`: how many faces the gallery holds.
+    pub fn new(cohort: &[f32], gallery_faces: usize) -> GalleryScorer {
+        GalleryScorer {
+            norm: CohortNorm::of(cohort),
+            gallery: GalleryCalibration::of(gallery_faces),
+        }
+    }
+
+    /// The 0-100 search score of a raw cosine between the probe and one gallery face.
+    pub fn score(&self, cosine: f32) -> f32 {
+        similarity(self.gallery.effective(self.norm.apply(cosine)))
+    }
+
+    /// The smallest raw cosine that can reach `min_similarity` (minus a rounding margin);
+    /// negative infinity when `min_similarity` is 0 or less.
+    pub fn min_cosine(&self, min_similarity: f32) -> f32 {
+        // NaN counts as no threshold.
+        if min_similarity.is_nan() || min_similarity <= 0.0 {
+            return f32::NEG_INFINITY;
+        }
+        let c = self
+            .gallery
+            .pairwise_for(cosine_for_similarity(min_similarity));
+        self.norm.invert(c) - 1e-5
     }
 }
 
@@ -302,6 +330,16 @@ impl CohortNorm {
     fn apply(&self, c: f32) -> f32 {
         let (mu0, sd0) = (STRANGER_MEAN_COSINE as f64, STRANGER_SD_COSINE as f64);
         (mu0 + sd0 * (c as f64 - self.mean) / self.sd).clamp(-1.0, 1.0) as f32
+    }
+
+    /// The raw cosine that [`Self::apply`] maps to `normalised` (unclamped, so a bound
+    /// computed from it never drops a face that reaches it).
+    fn invert(&self, normalised: f32) -> f32 {
+        let (mu0, sd0) = (STRANGER_MEAN_COSINE as f64, STRANGER_SD_COSINE as f64);
+        if normalised <= -1.0 {
+            return f32::NEG_INFINITY;
+        }
+        (self.mean + (normalised as f64 - mu0) * self.sd / sd0) as f32
     }
 }
 
