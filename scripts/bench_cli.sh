@@ -3,14 +3,15 @@
 #   bulk-import images/s with 1 and 2 jobs, search latency (process start to output) with the
 #   imported faces and with extra synthetic face prints, and database bytes per face.
 # Usage: scripts/bench_cli.sh [IMAGES]   (default 600 lfw-dev images, 3811 = all of them; search is then timed with the
-#   imported faces, and with the collection filled up to 4,000 and 100,000 faces by synthetic
-#   face prints: random unit vectors, which cost the search exactly what real ones cost)
+#   imported faces, and with the collection filled up to 4,000, 100,000 and 1,000,000 faces by
+#   synthetic face prints)
 # Needs FACECTL_MODEL_DIR (or ../shared/models) and ../shared/data/lfw-dev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-600}
 export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
 cargo build --release --quiet --workspace --bins  # one feature set for every benchmark: no rebuilds
+cargo build --release --quiet -p facectl-collection --example scale
 BIN="${CARGO_TARGET_DIR:-target}/release/facectl"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -63,24 +64,13 @@ size=$(stat -c %s "$db")
 echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"
 echo "database: $size bytes for $faces faces = $(( size / (faces > 0 ? faces : 1) )) bytes/face"
 
-# Synthetic face prints (random unit vectors, same model fingerprint) up to $1 faces.
+# Synthetic face prints (same model fingerprint) up to $1 faces, by the collection scale
+# benchmark's filler (crates/facectl-collection/examples/scale.rs).
+FILL="${CARGO_TARGET_DIR:-target}/release/examples/scale"
 fill_to() {
-python3 - "$db" "$1" <<'PY'
-import sqlite3, sys, random, struct, math, uuid
-db, target = sys.argv[1], int(sys.argv[2])
-con = sqlite3.connect(db)
-have, model = con.execute("select count(*), max(model) from collection_faces").fetchone()
-rows = []
-for i in range(max(0, target - have)):
-    v = [random.gauss(0, 1) for _ in range(128)]
-    n = math.sqrt(sum(x * x for x in v))
-    blob = struct.pack("<128f", *[x / n for x in v])
-    rows.append((str(uuid.uuid4()), "synthetic", "", blob, 0, 0, 10, 10, 99.0, "[]", "{}", model, 0))
-con.executemany("insert into collection_faces values (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-con.commit()
-PY
+  "$FILL" --fill "$db" "$1"
 }
-for target in 4000 100000; do
+for target in 4000 100000 1000000; do
   fill_to "$target"
   faces=$("$BIN" -q status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["collection"]["faces"])')
   echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"

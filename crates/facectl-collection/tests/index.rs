@@ -9,30 +9,11 @@ use facectl_engine::EmbeddingIndex;
 use rusqlite::Connection;
 use std::path::Path;
 
+mod common;
+
+use common::{unit, Rng};
+
 const DIM: usize = 128;
-
-/// Deterministic pseudo-random numbers (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f32 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let x = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40;
-        x as f32 / (1u64 << 24) as f32
-    }
-    /// Roughly normal (sum of four uniforms).
-    fn normal(&mut self) -> f32 {
-        (self.next() + self.next() + self.next() + self.next() - 2.0) * 1.732
-    }
-}
-
-fn unit(mut v: Vec<f32>) -> Vec<f32> {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    v.iter_mut().for_each(|x| *x /= n);
-    v
-}
 
 /// Face-print-like vectors: a shared direction plus noise (cosines between strangers ~0.2,
 /// as between real face prints).
@@ -97,6 +78,7 @@ fn config(dir: Option<&Path>, persist_min: usize, ann_min: usize) -> IndexConfig
         ann_min,
         threads: 2,
         cohort_sample: 100_000,
+        ..IndexConfig::default()
     }
 }
 

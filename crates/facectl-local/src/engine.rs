@@ -4,11 +4,9 @@
 use facectl_core::model::{BoundingBox, FaceDetail, FaceQuality, Pose, QualityFilter};
 use facectl_core::ports::BackendResult;
 use facectl_core::BackendError;
-use facectl_engine::align_face;
-use facectl_engine::quality::measure;
 use facectl_engine::{
     DecodedImage, Detection, Engine, EngineConfig, EngineError, FaceAnalysis, FaceSelect,
-    ImageError, ModelPaths, Quality, QualityLevel, QualityThresholds, MAX_FACES, MODEL_DIR_ENV,
+    ImageError, ModelPaths, Quality, QualityLevel, QualityThresholds, MODEL_DIR_ENV,
 };
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -92,28 +90,14 @@ pub(crate) fn analyze(
         .map_err(|e| engine_failure(origin, e))
 }
 
-/// Every face (largest first, at most [`MAX_FACES`]) with its measured quality, without
-/// embedding. Faces whose landmarks cannot be aligned are left out, as the engine does.
+/// Every face (largest first, at most [`facectl_engine::MAX_FACES`]) with its measured
+/// quality, without embedding (see [`Engine::assess`]).
 pub(crate) fn assess(
     engine: &Engine,
     img: &DecodedImage,
     origin: &str,
 ) -> BackendResult<Vec<(Detection, Quality)>> {
-    let mut dets = engine.detect(img).map_err(|e| engine_failure(origin, e))?;
-    dets.truncate(MAX_FACES);
-    Ok(dets
-        .into_iter()
-        .filter_map(|det| match align_face(img, &det) {
-            Some(face) => {
-                let quality = measure(&det, &face.planar);
-                Some((det, quality))
-            }
-            None => {
-                tracing::debug!(origin, "skipping face that cannot be aligned");
-                None
-            }
-        })
-        .collect())
+    engine.assess(img).map_err(|e| engine_failure(origin, e))
 }
 
 /// The face as the ports describe it.

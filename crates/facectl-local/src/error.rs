@@ -15,6 +15,9 @@ pub(crate) enum LocalError {
     /// The database was written by a newer facectl.
     #[error("schema version {found} is newer than this facectl understands (up to {supported}); upgrade facectl")]
     SchemaTooNew { found: i64, supported: i64 },
+    /// From the face collection's storage or search index.
+    #[error(transparent)]
+    Collection(#[from] facectl_collection::CollectionError),
     /// An error already expressed in port terms (conflict, model mismatch...).
     #[error(transparent)]
     Backend(#[from] BackendError),
@@ -25,6 +28,7 @@ impl LocalError {
     pub(crate) fn into_backend(self, db: &Path) -> BackendError {
         match self {
             LocalError::Backend(e) => e,
+            LocalError::Collection(e) => collection_error(e, db),
             LocalError::Sql(e) => {
                 let busy = matches!(
                     e.sqlite_error_code(),
@@ -39,6 +43,22 @@ impl LocalError {
             other @ (LocalError::Corrupt(_) | LocalError::SchemaTooNew { .. }) => {
                 BackendError::Other(format!("{}: {other}", db.display()))
             }
+        }
+    }
+}
+
+/// A face collection error in port terms.
+fn collection_error(e: facectl_collection::CollectionError, db: &Path) -> BackendError {
+    use facectl_collection::CollectionError as C;
+    match e {
+        C::Sql(e) => LocalError::Sql(e).into_backend(db),
+        C::ModelMismatch { collection, engine } => {
+            BackendError::ModelMismatch { collection, engine }
+        }
+        C::Index { path, reason } => BackendError::Other(format!("search index {path}: {reason}")),
+        // The local collection always exists once the database is provisioned.
+        other @ (C::NotFound(_) | C::AlreadyExists(_) | C::Corrupt(_)) => {
+            BackendError::Other(format!("{}: {other}", db.display()))
         }
     }
 }

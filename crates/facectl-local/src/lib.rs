@@ -6,7 +6,9 @@
 //!
 //! ```text
 //! <data_dir>/images/ab/<sha256>.jpg   image store (keys chosen by the service)
-//! <data_dir>/facectl.db               SQLite: collection_* tables and persons / face_records / images
+//! <data_dir>/facectl.db               SQLite: faces (fc_* tables, collection `default`) and
+//!                                     persons / face_records / images
+//! <data_dir>/index/                   saved search index of the faces (rebuilt when missing)
 //! <data_dir>/models/                  default model folder
 //! ```
 //!
@@ -37,6 +39,8 @@ use std::sync::Arc;
 pub const DB_FILE: &str = "facectl.db";
 /// Name of the image folder inside the data folder.
 pub const IMAGES_DIR: &str = "images";
+/// Name of the search index folder inside the data folder.
+pub const INDEX_DIR: &str = "index";
 /// Name of the default model folder inside the data folder.
 pub const MODELS_DIR: &str = "models";
 /// Schema version this build writes (`PRAGMA user_version` of `facectl.db`).
@@ -75,6 +79,11 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }
 
+/// Path of the saved search index in a data folder.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(INDEX_DIR)
+}
+
 /// Path of the image folder in a data folder.
 pub fn images_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(IMAGES_DIR)
@@ -95,8 +104,11 @@ pub fn open(config: LocalConfig) -> Result<Backend, BackendError> {
     let db = db_path(&config.data_dir);
     let engine = Arc::new(engine::EngineSlot::new(config.model_dir(), config.engine));
     tracing::debug!(data_dir = %config.data_dir.display(), model_dir = %engine.model_dir().display(), "opened local backend");
-    let collection =
-        LocalCollection::new(db::Db::new(db.clone(), schema::COLLECTION_RESOURCE), engine);
+    let collection = LocalCollection::new(
+        db::Db::new(db.clone(), schema::COLLECTION_RESOURCE),
+        engine,
+        index_dir(&config.data_dir),
+    );
     let table = LocalTable::new(db::Db::new(db, schema::TABLE_RESOURCE));
     Ok(Backend {
         kind: "local".into(),

@@ -12,7 +12,8 @@ CREATE TABLE facectl_resources (
 ) WITHOUT ROWID;
 ";
 
-/// Collection tables: face prints and the model binding.
+/// Collection tables of versions 1-2 (moved into `fc_*` by version 3): face prints and the
+/// model binding.
 const V1_COLLECTION: &str = "
 CREATE TABLE collection_meta (
     key   TEXT PRIMARY KEY NOT NULL,
@@ -88,8 +89,16 @@ ALTER TABLE images ADD COLUMN owner TEXT;
 ALTER TABLE images ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 ";
 
-/// Each entry is one migration: a list of SQL batches run in one transaction.
-pub(crate) const MIGRATIONS: &[&[&str]] = &[&[V1_RESOURCES, V1_COLLECTION, V1_TABLE], &[V2_CLAIMS]];
+/// Each entry is one migration: a list of SQL batches run in one transaction. Version 3 moves
+/// the faces into the shared collection tables of `facectl-collection` (collection `default`).
+pub(crate) const MIGRATIONS: &[&[&str]] = &[
+    &[V1_RESOURCES, V1_COLLECTION, V1_TABLE],
+    &[V2_CLAIMS],
+    &[
+        facectl_collection::schema::SCHEMA_V1,
+        facectl_collection::schema::ADOPT_LOCAL_V1,
+    ],
+];
 
 /// The schema version this build writes and understands.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;

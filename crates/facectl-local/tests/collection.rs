@@ -264,7 +264,7 @@ async fn a_collection_built_with_another_model_is_refused() {
     let obama = enroll(&b, "obama.jpg", "obama").await;
     let conn = rusqlite::Connection::open(db_path(tmp.path())).expect("open db");
     conn.execute(
-        "UPDATE collection_meta SET value = 'other-model:0123' WHERE key = 'model'",
+        "UPDATE fc_collections SET model = 'other-model:0123' WHERE id = 'default'",
         [],
     )
     .expect("fake model");
@@ -437,4 +437,98 @@ fn missing_models_are_reported_with_the_folder() {
         );
         assert!(msg.contains("FACECTL_MODEL_DIR"), "{msg}");
     });
+}
+
+#[tokio::test]
+async fn faces_of_a_version_2_database_are_kept_and_searchable() {
+    // A face print made by this engine, stored the way versions 1-2 stored faces.
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let b = provisioned(fresh.path()).await;
+    let obama = enroll(&b, "obama.jpg", "obama").await;
+    let conn = rusqlite::Connection::open(db_path(fresh.path())).expect("open db");
+    let (model, blob): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT c.model, f.embedding FROM fc_faces f JOIN fc_collections c ON c.id = f.collection",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("stored face");
+    drop(conn);
+
+    let old = tempfile::tempdir().expect("tempdir");
+    let conn = rusqlite::Connection::open(db_path(old.path())).expect("create db");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE facectl_resources (name TEXT PRIMARY KEY NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
+         INSERT INTO facectl_resources VALUES ('collection', 1);
+         CREATE TABLE collection_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+         CREATE TABLE collection_faces (face_id TEXT PRIMARY KEY NOT NULL, external_id TEXT,
+             image_key TEXT NOT NULL DEFAULT '', embedding BLOB NOT NULL, bbox_x REAL NOT NULL,
+             bbox_y REAL NOT NULL, bbox_width REAL NOT NULL, bbox_height REAL NOT NULL,
+             confidence REAL NOT NULL, landmarks TEXT NOT NULL, quality TEXT NOT NULL,
+             model TEXT NOT NULL, created_at INTEGER NOT NULL);
+         CREATE TABLE images (image_hash TEXT PRIMARY KEY NOT NULL, status TEXT);
+         PRAGMA user_version = 2;",
+    )
+    .expect("version 2 layout");
+    conn.execute(
+        "INSERT INTO collection_meta VALUES ('generation', '7'), ('model', ?1)",
+        [&model],
+    )
+    .expect("meta");
+    for (id, ext, at) in [("older", "first", 1), (obama.as_str(), "obama", 2)] {
+        conn.execute(
+            "INSERT INTO collection_faces VALUES (?1, ?2, 'ob/obama.jpg', ?3, 1, 2, 30, 40, 0.9, '[]', '{}', ?4, ?5)",
+            rusqlite::params![id, ext, blob, model, at],
+        )
+        .expect("face");
+    }
+    drop(conn);
+
+    let b = common::backend(old.path(), true);
+    let info = b.collection.info().await.expect("info");
+    assert_eq!((info.faces, info.model.as_str()), (2, model.as_str()));
+    let listed: Vec<String> = b
+        .collection
+        .list_faces()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|f| f.face_id)
+        .collect();
+    assert_eq!(
+        listed,
+        vec!["older".to_string(), obama.clone()],
+        "kept in order"
+    );
+    let bytes = common::read(&common::photo("obama2.jpg"));
+    let found = b
+        .collection
+        .search_image(input(&bytes, "", "obama2.jpg"), &SEARCH)
+        .await
+        .expect("search");
+    let ids: Vec<&str> = found[0]
+        .matches
+        .iter()
+        .map(|m| m.face_id.as_str())
+        .collect();
+    assert!(
+        ids.contains(&obama.as_str()) && ids.contains(&"older"),
+        "{found:?}"
+    );
+    assert_eq!(
+        found[0].matches[0].image_key.as_deref(),
+        Some("ob/obama.jpg")
+    );
+    // The old tables are gone; the generation carried on.
+    let conn = rusqlite::Connection::open(db_path(old.path())).expect("open db");
+    let (tables, generation): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM sqlite_master WHERE name LIKE 'collection_%'),
+                    (SELECT generation FROM fc_collections WHERE id = 'default')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("migrated");
+    assert_eq!((tables, generation), (0, 7));
 }

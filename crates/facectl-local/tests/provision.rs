@@ -123,8 +123,9 @@ async fn schema_version_wal_and_tables_are_set() {
         .collect::<Result<_, _>>()
         .expect("rows");
     for t in [
-        "collection_faces",
-        "collection_meta",
+        "fc_collections",
+        "fc_faces",
+        "fc_removed",
         "face_records",
         "images",
         "persons",

@@ -11,8 +11,8 @@ use usearch::{Index, IndexOptions, MetricKind, ScalarKind};
 const CONNECTIVITY: usize = 16;
 /// Candidate list while building: higher builds slower and finds better links.
 const EXPANSION_ADD: usize = 128;
-/// Smallest candidate list while searching (raised to the number of results asked for).
-pub(crate) const EXPANSION_SEARCH: usize = 256;
+/// Default candidate list while searching (raised to the number of results asked for).
+pub(crate) const EXPANSION_SEARCH: usize = 512;
 
 fn err(path: &str, e: impl std::fmt::Display) -> CollectionError {
     CollectionError::Index {
@@ -110,9 +110,13 @@ impl Ann {
     }
 
     /// The `count` nearest faces' `seq`s, nearest first.
-    pub(crate) fn search(&self, unit: &[f32], count: usize) -> CollectionResult<Vec<i64>> {
-        self.index
-            .change_expansion_search(EXPANSION_SEARCH.max(count));
+    pub(crate) fn search(
+        &self,
+        unit: &[f32],
+        count: usize,
+        expansion: usize,
+    ) -> CollectionResult<Vec<i64>> {
+        self.index.change_expansion_search(expansion.max(count));
         let found = self
             .index
             .search::<i8>(&quantise(unit), count)

@@ -49,6 +49,11 @@ impl Flat {
         // SAFETY: index files are written once under a fresh name and only ever renamed or
         // deleted afterwards, never modified in place, so the mapping cannot change under us.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| bad(path, e.to_string()))?;
+        // A search reads a few scattered rows: reading ahead would only fill memory.
+        #[cfg(unix)]
+        if let Err(e) = map.advise(memmap2::Advice::Random) {
+            tracing::debug!(error = %e, "madvise(RANDOM) failed");
+        }
         if map.len() < HEADER || &map[..8] != MAGIC {
             return Err(bad(path, "not a facectl index file"));
         }

@@ -34,6 +34,8 @@ pub struct IndexConfig {
     pub threads: usize,
     /// Faces of the base sampled for the probe's cohort when the graph is used.
     pub cohort_sample: usize,
+    /// Candidate list of a graph search: longer finds more of the true nearest faces, slower.
+    pub search_expansion: usize,
 }
 
 impl Default for IndexConfig {
@@ -44,6 +46,7 @@ impl Default for IndexConfig {
             ann_min: 50_000,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             cohort_sample: 2_048,
+            search_expansion: ann::EXPANSION_SEARCH,
         }
     }
 }
@@ -214,7 +217,7 @@ impl SearchIndexes {
             .saturating_add(st.removed.len().min(4096))
             .min(ann.len());
         loop {
-            let seqs = ann.search(q, ask)?;
+            let seqs = ann.search(q, ask, self.config.search_expansion)?;
             cands.clear();
             let mut last = f32::INFINITY;
             for seq in &seqs {
@@ -262,9 +265,18 @@ impl SearchIndexes {
             }
         }
         let mut st = state.write().unwrap_or_else(|p| p.into_inner());
-        for _ in 0..3 {
+        let mut tried_saved = false;
+        for _ in 0..4 {
             let tx = conn.unchecked_transaction()?;
             let now = store::require(&tx, &row.id)?;
+            let empty = st.base.is_none() && st.delta.len() == 0 && st.max_seq == 0;
+            if empty && !tried_saved && self.config.dir.is_some() {
+                // A copy that holds nothing yet starts from the saved base, if there is one.
+                tried_saved = true;
+                drop(tx);
+                *st = self.reopen(&now);
+                continue;
+            }
             // A copy holding faces needs the removal log since its generation; a fresh one
             // reads every live face and needs no log.
             let fresh = st.base.is_none() && st.delta.len() == 0 && st.max_seq == 0;

@@ -1,13 +1,15 @@
-//! The face collection port: face prints in SQLite (`collection_faces`), searched through an
-//! in-memory index, made by the on-device engine. CPU work runs on blocking worker threads.
-
-mod index;
-pub(crate) mod store;
+//! The face collection port over collection `default` of `facectl-collection` in the local
+//! database (the faces the CLI and `facectl serve` share), with its search index saved under
+//! `<data dir>/index`, made by the on-device engine. CPU work runs on blocking worker threads.
 
 use crate::db::Db;
 use crate::engine::{self, EngineSlot};
-use crate::error::blocking;
+use crate::error::{blocking, LocalError};
 use async_trait::async_trait;
+use facectl_collection::analysis::plan_index;
+use facectl_collection::schema::LOCAL_COLLECTION;
+use facectl_collection::store::{self, NewFace};
+use facectl_collection::{IndexConfig, SearchIndexes};
 use facectl_core::model::{
     CollectionFace, CollectionInfo, FaceDetail, FaceMatch, FaceSearchResult, FaceSelect,
     IndexOutcome, IndexedFace, ResourceStatus, UnindexedFace,
@@ -15,14 +17,13 @@ use facectl_core::model::{
 use facectl_core::ports::{
     BackendResult, CompareOutcome, FaceCollection, ImageInput, IndexRequest, SearchRequest,
 };
-use facectl_engine::{cosine, quality_gate, similarity, MAX_FACES};
-use index::{Change, IndexCache};
+use facectl_engine::{cosine, similarity, EMBEDDING_DIM};
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::Arc;
-use store::{check_model, NewFace};
 
-/// Reason given to faces left out because the image had more than `max_faces` usable faces.
-const EXCEEDS_MAX_FACES: &str = "EXCEEDS_MAX_FACES";
+/// Faces read per page when listing.
+const LIST_PAGE: usize = 10_000;
 
 /// The local face collection.
 pub struct LocalCollection {
@@ -32,7 +33,7 @@ pub struct LocalCollection {
 struct Inner {
     db: Arc<Db>,
     engine: Arc<EngineSlot>,
-    index: IndexCache,
+    indexes: SearchIndexes,
 }
 
 /// An image handed to a worker thread.
@@ -63,13 +64,23 @@ fn non_empty(key: String) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
+fn json<T: serde::Serialize>(what: &str, v: &T) -> BackendResult<String> {
+    serde_json::to_string(v)
+        .map_err(|e| facectl_core::BackendError::Other(format!("cannot store the {what}: {e}")))
+}
+
 impl LocalCollection {
-    pub(crate) fn new(db: Arc<Db>, engine: Arc<EngineSlot>) -> Self {
+    /// The collection of `db`, its search index saved under `index_dir`.
+    pub(crate) fn new(db: Arc<Db>, engine: Arc<EngineSlot>, index_dir: PathBuf) -> Self {
+        let config = IndexConfig {
+            dir: Some(index_dir),
+            ..IndexConfig::default()
+        };
         LocalCollection {
             inner: Arc::new(Inner {
                 db,
                 engine,
-                index: IndexCache::default(),
+                indexes: SearchIndexes::new(config, EMBEDDING_DIM),
             }),
         }
     }
@@ -88,9 +99,12 @@ impl LocalCollection {
 impl Inner {
     /// The engine, after checking that the collection exists and was built with its model.
     fn engine_for_collection(&self) -> BackendResult<Arc<facectl_engine::Engine>> {
-        let bound = self.db.call_blocking(|c| store::bound_model(c))?;
+        let row = self
+            .db
+            .call_blocking(|c| Ok(store::require(c, LOCAL_COLLECTION)?))?;
         let engine = self.engine.get()?;
-        check_model(bound.as_deref(), engine.model_fingerprint())?;
+        store::check_model(row.model.as_deref(), engine.model_fingerprint())
+            .map_err(|e| LocalError::from(e).into_backend(self.db.path()))?;
         Ok(engine)
     }
 
@@ -100,69 +114,55 @@ impl Inner {
         let img = engine::decode(&engine, &image.bytes, &image.origin)?;
         let faces = engine::assess(&engine, &img, &image.origin)?;
         let gate = engine::gate_thresholds(req.quality);
-        let limit = req
+        let max_faces = req
             .max_faces
-            .map_or(MAX_FACES, |m| usize::try_from(m).unwrap_or(MAX_FACES))
-            .min(MAX_FACES);
+            .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
         let mut outcome = IndexOutcome {
             model: model.clone(),
             ..IndexOutcome::default()
         };
-        let mut chosen = Vec::new();
-        for (det, quality) in faces {
-            let detail = engine::detail(&det, &quality);
-            let issues = gate
-                .map(|t| quality_gate(&det, &quality, &t))
-                .unwrap_or_default();
-            if !issues.is_empty() {
-                let reasons = issues.iter().map(|i| i.as_str().to_string()).collect();
-                outcome.unindexed.push(UnindexedFace { detail, reasons });
-            } else if chosen.len() >= limit {
-                let reasons = vec![EXCEEDS_MAX_FACES.to_string()];
-                outcome.unindexed.push(UnindexedFace { detail, reasons });
-            } else {
-                chosen.push((det, quality, detail));
-            }
-        }
-        let now = facectl_core::model::now_epoch();
         let external_id = non_empty(req.external_id.clone());
-        let mut rows = Vec::with_capacity(chosen.len());
-        for (det, quality, detail) in chosen {
+        let mut rows = Vec::new();
+        for face in plan_index(faces, gate.as_ref(), max_faces) {
+            let detail = engine::detail(&face.detection, &face.quality);
+            if !face.is_chosen() {
+                outcome.unindexed.push(UnindexedFace {
+                    detail,
+                    reasons: face.reasons,
+                });
+                continue;
+            }
             let embedding = engine
-                .embed(&img, &det)
+                .embed(&img, &face.detection)
                 .map_err(|e| engine::engine_failure(&image.origin, e))?;
             let face_id = uuid::Uuid::new_v4().to_string();
-            outcome.indexed.push(IndexedFace {
-                face_id: face_id.clone(),
-                detail,
-            });
+            let b = &face.detection.bbox;
             rows.push(NewFace {
-                face_id,
+                face_id: face_id.clone(),
+                image_id: String::new(),
                 external_id: external_id.clone(),
                 image_key: image.key.clone(),
+                bbox: [b.x, b.y, b.width, b.height],
+                image_size: (img.original_width, img.original_height),
+                confidence: face.detection.confidence,
+                landmarks: Some(json("landmarks", &face.detection.landmarks)?),
+                quality: Some(json("quality", &face.quality)?),
                 embedding: embedding.0,
-                detection: det,
-                quality,
-                created_at: now,
             });
+            outcome.indexed.push(IndexedFace { face_id, detail });
         }
         if rows.is_empty() {
             return Ok(outcome);
         }
-        let generation = self
-            .db
-            .call_blocking(|c| store::insert_faces(c, &model, &rows))?;
-        let added = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.face_id.clone(),
-                    r.image_key.clone(),
-                    r.embedding.as_slice(),
-                )
-            })
-            .collect();
-        self.index.apply(generation, Change::Added(added));
+        self.db.call_blocking(|c| {
+            Ok(store::insert_faces(
+                c,
+                LOCAL_COLLECTION,
+                None,
+                &model,
+                &rows,
+            )?)
+        })?;
         tracing::debug!(origin = image.origin, indexed = rows.len(), "indexed faces");
         Ok(outcome)
     }
@@ -186,23 +186,36 @@ impl Inner {
         }
         let k = usize::try_from(req.max_matches).unwrap_or(usize::MAX);
         let t0 = std::time::Instant::now();
-        let found = self.index.with_current(&self.db, |idx| {
-            faces
-                .iter()
-                .map(|face| FaceSearchResult {
-                    face: engine::analysis_detail(face),
-                    matches: idx
-                        .top_k(face.embedding.as_slice(), k, req.threshold)
-                        .into_iter()
-                        .map(|(face_id, key, similarity)| FaceMatch {
-                            face_id,
-                            similarity,
+        let found = self.db.call_blocking(|c| {
+            let mut out = Vec::with_capacity(faces.len());
+            for face in &faces {
+                let hits = self.indexes.search(
+                    c,
+                    LOCAL_COLLECTION,
+                    face.embedding.as_slice(),
+                    k,
+                    req.threshold,
+                )?;
+                let seqs: Vec<i64> = hits.iter().map(|h| h.seq).collect();
+                let rows = store::faces_by_seq(c, &seqs)?;
+                let matches = hits
+                    .iter()
+                    .filter_map(|h| {
+                        let row = rows.iter().find(|r| r.seq == h.seq)?;
+                        Some(FaceMatch {
+                            face_id: row.face_id.clone(),
+                            similarity: h.similarity,
                             person: None,
-                            image_key: non_empty(key),
+                            image_key: non_empty(row.image_key.clone()),
                         })
-                        .collect(),
-                })
-                .collect()
+                    })
+                    .collect();
+                out.push(FaceSearchResult {
+                    face: engine::analysis_detail(face),
+                    matches,
+                });
+            }
+            Ok(out)
         });
         tracing::debug!(
             ms = t0.elapsed().as_secs_f64() * 1e3,
@@ -233,7 +246,9 @@ impl Inner {
             .filter(|id| seen.insert(id.as_str()))
             .cloned()
             .collect();
-        let prints = self.db.call_blocking(|c| store::prints_of(c, &ids))?;
+        let prints = self
+            .db
+            .call_blocking(|c| Ok(store::prints_of(c, LOCAL_COLLECTION, &ids)?))?;
         let mut matches: Vec<FaceMatch> = prints
             .into_iter()
             .map(|p| FaceMatch {
@@ -292,11 +307,10 @@ impl Inner {
     }
 
     fn delete_faces(&self, face_ids: &[String]) -> BackendResult<Vec<String>> {
-        let (deleted, generation) = self
+        let (deleted, _) = self
             .db
-            .call_blocking(|c| store::delete_faces(c, face_ids))?;
+            .call_blocking(|c| Ok(store::delete_faces(c, LOCAL_COLLECTION, face_ids)?))?;
         if !deleted.is_empty() {
-            self.index.apply(generation, Change::Removed(&deleted));
             tracing::debug!(deleted = deleted.len(), "deleted faces");
         }
         Ok(deleted)
@@ -306,7 +320,7 @@ impl Inner {
 #[async_trait]
 impl FaceCollection for LocalCollection {
     fn name(&self) -> String {
-        format!("{}#collection_faces", self.inner.db.path().display())
+        format!("{}#{LOCAL_COLLECTION}", self.inner.db.path().display())
     }
 
     async fn provision(&self, dry_run: bool) -> BackendResult<ResourceStatus> {
@@ -320,15 +334,15 @@ impl FaceCollection for LocalCollection {
     }
 
     async fn info(&self) -> BackendResult<CollectionInfo> {
-        let (faces, model) = self
+        let row = self
             .inner
             .db
-            .call(|c| Ok((store::count(c)?, store::bound_model(c)?)))
+            .call(|c| Ok(store::require(c, LOCAL_COLLECTION)?))
             .await?;
         Ok(CollectionInfo {
             name: self.name(),
-            faces,
-            model: model.unwrap_or_default(),
+            faces: row.faces,
+            model: row.model.unwrap_or_default(),
         })
     }
 
@@ -384,6 +398,26 @@ impl FaceCollection for LocalCollection {
     }
 
     async fn list_faces(&self) -> BackendResult<Vec<CollectionFace>> {
-        self.inner.db.call(|c| store::list(c)).await
+        self.inner
+            .db
+            .call(|c| {
+                let mut out = Vec::new();
+                let mut after = 0;
+                loop {
+                    let page = store::list_faces(c, LOCAL_COLLECTION, after, LIST_PAGE)?;
+                    let Some(last) = page.last() else { break };
+                    after = last.seq;
+                    let full = page.len() == LIST_PAGE;
+                    out.extend(page.into_iter().map(|f| CollectionFace {
+                        face_id: f.face_id,
+                        external_id: f.external_id,
+                    }));
+                    if !full {
+                        break;
+                    }
+                }
+                Ok(out)
+            })
+            .await
     }
 }
