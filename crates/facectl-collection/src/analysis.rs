@@ -64,22 +64,16 @@ pub enum NoSearchFace {
     NonePasses(Vec<String>),
 }
 
-/// The largest face passing `gate` (faces largest first).
-pub fn largest_passing(
-    faces: Vec<(Detection, Quality)>,
-    gate: Option<&QualityThresholds>,
-) -> Result<(Detection, Quality), NoSearchFace> {
+/// The face a search uses: the largest that passed the gate (faces as [`plan_index`] gives
+/// them without `max_faces`, largest first).
+pub fn largest_passing(faces: &[Assessed]) -> Result<&Assessed, NoSearchFace> {
     if faces.is_empty() {
         return Err(NoSearchFace::NoFace);
     }
-    let mut issues = Vec::new();
-    for (det, q) in faces {
-        let found = gate.map(|t| quality_gate(&det, &q, t)).unwrap_or_default();
-        if found.is_empty() {
-            return Ok((det, q));
-        }
-        issues.extend(found.iter().map(|i| i.as_str().to_string()));
+    if let Some(face) = faces.iter().find(|f| f.is_chosen()) {
+        return Ok(face);
     }
+    let mut issues: Vec<String> = faces.iter().flat_map(|f| f.reasons.clone()).collect();
     issues.sort();
     issues.dedup();
     Err(NoSearchFace::NonePasses(issues))

@@ -12,6 +12,15 @@ pub enum CollectionError {
     /// The collection's face prints were made by another model than the engine's.
     #[error("collection was built with model {collection}, but the engine is {engine}; refusing to mix embeddings")]
     ModelMismatch { collection: String, engine: String },
+    /// A user with this id exists already (created by another request).
+    #[error("user {0} already exists")]
+    UserExists(String),
+    /// No user with this id in the collection.
+    #[error("user {user} does not exist in collection {collection}")]
+    UserNotFound { collection: String, user: String },
+    /// The database file could not be opened or is of a layout this build does not know.
+    #[error("{path}: {reason}")]
+    Open { path: String, reason: String },
     /// SQLite said no.
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),

@@ -54,6 +54,17 @@ CREATE TABLE IF NOT EXISTS fc_removed (
     seq        INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS fc_removed_by_generation ON fc_removed (collection, generation);
+
+-- Users of a collection (Rekognition's Users API); faces name theirs in fc_faces.user_id.
+CREATE TABLE IF NOT EXISTS fc_users (
+    collection TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    created    REAL NOT NULL,
+    -- The ClientRequestToken of the creation: the same request again succeeds again.
+    token      TEXT,
+    PRIMARY KEY (collection, user_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fc_faces_by_user ON fc_faces (collection, user_id);
 ";
 
 /// The collection of facectl's local backend.
@@ -78,4 +89,30 @@ FROM collection_faces ORDER BY created_at, face_id;
 
 DROP TABLE collection_faces;
 DROP TABLE collection_meta;
+";
+
+/// Moves the collections of `facectl serve`'s first layout (`collections`, `faces`, `users`
+/// in `rekognition.sqlite`) into the `fc_*` tables, keeping every face's `seq` (so ListFaces
+/// tokens stay valid). Its boxes were stored as ratios of the image: they are kept as pixels of
+/// a 1x1 image, which reads back as the same ratios. Runs after [`SCHEMA_V1`] in the same
+/// transaction.
+pub const ADOPT_SERVE_V1: &str = "
+INSERT INTO fc_collections (id, uid, created, model, pinned, generation, faces)
+SELECT c.id, lower(hex(randomblob(16))), c.created, c.model, 1, 0,
+       (SELECT count(*) FROM faces f WHERE f.collection = c.id)
+FROM collections c;
+
+INSERT INTO fc_faces (seq, collection, face_id, image_id, external_id, user_id, bbox_x, bbox_y,
+                      bbox_width, bbox_height, image_width, image_height, confidence, embedding,
+                      created)
+SELECT seq, collection, face_id, image_id, external_image_id, user_id, bbox_left, bbox_top,
+       bbox_width, bbox_height, 1, 1, confidence, embedding, created
+FROM faces ORDER BY seq;
+
+INSERT INTO fc_users (collection, user_id, created, token)
+SELECT collection, user_id, created, token FROM users;
+
+DROP TABLE users;
+DROP TABLE faces;
+DROP TABLE collections;
 ";

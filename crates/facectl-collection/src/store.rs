@@ -54,6 +54,20 @@ pub struct FaceRow {
     pub confidence: f32,
 }
 
+impl FaceRow {
+    /// The box as ratios `[left, top, width, height]` of the image (the pixels as they are
+    /// when the image size is unknown).
+    pub fn bbox_ratios(&self) -> [f32; 4] {
+        let (w, h) = self.image_size;
+        if w == 0 || h == 0 {
+            return self.bbox;
+        }
+        let (w, h) = (w as f32, h as f32);
+        let [x, y, bw, bh] = self.bbox;
+        [x / w, y / h, bw / w, bh / h]
+    }
+}
+
 /// A stored face print.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredPrint {
@@ -173,6 +187,7 @@ pub fn delete_collection(conn: &mut Connection, id: &str) -> CollectionResult<Co
     let row = require(&tx, id)?;
     tx.execute("DELETE FROM fc_faces WHERE collection = ?1", [id])?;
     tx.execute("DELETE FROM fc_removed WHERE collection = ?1", [id])?;
+    tx.execute("DELETE FROM fc_users WHERE collection = ?1", [id])?;
     tx.execute("DELETE FROM fc_collections WHERE id = ?1", [id])?;
     tx.commit()?;
     Ok(row)
@@ -396,6 +411,18 @@ pub fn prints_of(
         }
     }
     Ok(out)
+}
+
+/// The face print of one face of the collection (`None` when there is no such face or its
+/// print is corrupt).
+pub fn print_of(
+    conn: &Connection,
+    collection_id: &str,
+    face_id: &str,
+) -> CollectionResult<Option<Vec<f32>>> {
+    Ok(prints_of(conn, collection_id, &[face_id.to_string()])?
+        .pop()
+        .map(|p| p.embedding))
 }
 
 /// Calls `f` with every face print of the collection after `after_seq`, in `seq` order,

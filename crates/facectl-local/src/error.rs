@@ -56,10 +56,14 @@ fn collection_error(e: facectl_collection::CollectionError, db: &Path) -> Backen
             BackendError::ModelMismatch { collection, engine }
         }
         C::Index { path, reason } => BackendError::Other(format!("search index {path}: {reason}")),
-        // The local collection always exists once the database is provisioned.
-        other @ (C::NotFound(_) | C::AlreadyExists(_) | C::Corrupt(_)) => {
-            BackendError::Other(format!("{}: {other}", db.display()))
-        }
+        // The local collection always exists once the database is provisioned; the local
+        // backend has no users and opens its own database.
+        other @ (C::NotFound(_)
+        | C::AlreadyExists(_)
+        | C::Corrupt(_)
+        | C::UserExists(_)
+        | C::UserNotFound { .. }
+        | C::Open { .. }) => BackendError::Other(format!("{}: {other}", db.display())),
     }
 }
 

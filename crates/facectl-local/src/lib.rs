@@ -20,7 +20,7 @@ mod db;
 mod engine;
 mod error;
 mod image_store;
-mod private;
+use facectl_collection::private;
 mod schema;
 mod table;
 

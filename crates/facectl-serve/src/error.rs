@@ -1,5 +1,6 @@
 //! Rekognition's error vocabulary: the `__type` names, their HTTP statuses and messages.
 
+use facectl_collection::CollectionError;
 use std::fmt;
 
 /// An error as the endpoint returns it: `{"__type": kind, "Message": message}` with `status`.
@@ -72,6 +73,32 @@ impl RekError {
     /// The JSON body.
     pub fn body(&self) -> serde_json::Value {
         serde_json::json!({ "__type": self.kind, "Message": self.message })
+    }
+}
+
+/// The wire error of a collection error, in Rekognition's words where it has them.
+impl From<CollectionError> for RekError {
+    fn from(e: CollectionError) -> Self {
+        match e {
+            CollectionError::NotFound(id) => {
+                RekError::not_found(format!("The collection id: {id} does not exist"))
+            }
+            CollectionError::AlreadyExists(id) => {
+                RekError::already_exists(format!("The collection id: {id} already exists"))
+            }
+            CollectionError::ModelMismatch { collection, engine } => {
+                RekError::invalid_parameter(format!(
+                    "the collection holds faces of model {collection}, but this endpoint runs {engine}; use another collection"
+                ))
+            }
+            CollectionError::UserExists(user) => RekError::conflict(format!(
+                "A User with the same Id already exists within the collection: {user}"
+            )),
+            CollectionError::UserNotFound { collection, user } => RekError::not_found(format!(
+                "The user id: {user} does not exist in collection {collection}"
+            )),
+            e => RekError::internal(format!("store: {e}")),
+        }
     }
 }
 

@@ -19,11 +19,12 @@ mod ops;
 pub mod params;
 mod shapes;
 pub mod sigv4;
-pub mod store;
 pub mod web;
 
 pub use error::{RekError, ServeError};
 
+use facectl_collection::store::CollectionRow;
+use facectl_collection::{CollectionDb, IndexConfig};
 use facectl_engine::{Engine, EngineConfig, ModelPaths};
 use http::{Request, Response};
 use params::Params;
@@ -34,7 +35,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use store::{CollectionRow, Store};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -144,7 +144,7 @@ impl Quota {
 /// What every operation shares.
 pub(crate) struct State {
     engine: Arc<Engine>,
-    store: Mutex<Store>,
+    store: Mutex<CollectionDb>,
     s3: Option<images::S3Source>,
     cfg: ServeConfig,
     quota: Option<Quota>,
@@ -170,23 +170,31 @@ impl State {
 
     /// Refuses to mix embeddings of different models in one collection.
     pub(crate) fn check_model(&self, row: &CollectionRow) -> Result<(), RekError> {
-        if row.model != self.model() {
-            return Err(RekError::invalid_parameter(format!(
-                "collection {} holds faces of model {}, but this endpoint runs {}; use another collection",
-                row.id,
-                row.model,
-                self.model()
-            )));
-        }
-        Ok(())
+        Ok(facectl_collection::store::check_model(
+            row.model.as_deref(),
+            self.model(),
+        )?)
     }
 
+    /// Runs `f` on the collections database (one request at a time).
     pub(crate) fn with_store<T>(
         &self,
-        f: impl FnOnce(&mut Store) -> Result<T, RekError>,
+        f: impl FnOnce(&mut CollectionDb) -> Result<T, RekError>,
     ) -> Result<T, RekError> {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
+    }
+
+    /// [`State::with_store`] on a blocking thread, for work that grows with the collection
+    /// (searches, big inserts and deletes): the server's async threads never wait on it.
+    pub(crate) async fn with_store_blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut CollectionDb) -> Result<T, RekError> + Send + 'static,
+    ) -> Result<T, RekError> {
+        let st = Arc::clone(self);
+        tokio::task::spawn_blocking(move || st.with_store(f))
+            .await
+            .map_err(|e| RekError::internal(format!("store task failed: {e}")))?
     }
 
     /// Runs engine work on a blocking thread, at most `workers` at once.
@@ -230,12 +238,18 @@ impl Server {
                 .map_err(|e| ServeError::Engine(e.to_string()))?
             }
         };
-        let store = Store::open(cfg.store_path.as_deref()).map_err(|reason| ServeError::Store {
+        let path = cfg.store_path.clone();
+        let store = tokio::task::spawn_blocking(move || {
+            CollectionDb::open(path.as_deref(), IndexConfig::default())
+        })
+        .await
+        .map_err(|e| ServeError::Engine(e.to_string()))?
+        .map_err(|e| ServeError::Store {
             path: cfg
                 .store_path
                 .as_ref()
                 .map_or("(memory)".into(), |p| p.display().to_string()),
-            reason,
+            reason: e.to_string(),
         })?;
         let s3 = if cfg.s3_enabled {
             Some(

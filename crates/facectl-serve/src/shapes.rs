@@ -1,7 +1,7 @@
 //! Response structures in Rekognition's shapes: BoundingBox and Landmarks as ratios of the
 //! (upright) image size, Pose in degrees, Quality 0-100, Face records of a collection.
 
-use crate::store::FaceRow;
+use facectl_collection::store::FaceRow;
 use facectl_engine::{DecodedImage, Detection, Quality};
 use serde_json::{json, Value};
 
@@ -74,17 +74,16 @@ pub fn face_model_version(fingerprint: &str) -> String {
     format!("1.{}", u32::from_be_bytes([0, d[0], d[1], d[2]]))
 }
 
-/// A collection's `Face`.
-pub fn face(f: &FaceRow, model: &str) -> Value {
-    let model = face_model_version(model);
+/// A collection's `Face`; `model_version` is its collection's `FaceModelVersion`.
+pub fn face(f: &FaceRow, model_version: &str) -> Value {
     let mut v = json!({
         "FaceId": f.face_id,
-        "BoundingBox": bounding_box(f.bbox),
+        "BoundingBox": bounding_box(f.bbox_ratios()),
         "ImageId": f.image_id,
         "Confidence": num(f.confidence),
-        "IndexFacesModelVersion": model,
+        "IndexFacesModelVersion": model_version,
     });
-    if let Some(x) = &f.external_image_id {
+    if let Some(x) = &f.external_id {
         v["ExternalImageId"] = json!(x);
     }
     if let Some(u) = &f.user_id {

@@ -82,7 +82,9 @@ impl State {
     fn empty(uid: &str, dim: usize) -> State {
         State {
             uid: uid.to_string(),
-            generation: 0,
+            // Before every generation: a collection of generation 0 that holds faces (one
+            // taken over from an older layout) is read too.
+            generation: -1,
             max_seq: 0,
             base: None,
             delta: Flat::owned(dim),

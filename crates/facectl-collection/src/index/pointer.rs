@@ -110,7 +110,7 @@ impl Pointer {
         ann: Option<&Ann>,
     ) -> CollectionResult<Pointer> {
         let d = collection_dir(dir, uid);
-        private_dir(&d).map_err(|e| io(&d, e))?;
+        crate::private::create_dir_all(&d).map_err(|e| io(&d, e))?;
         let stem = format!("g{generation}-{}", uuid::Uuid::new_v4().simple());
         let flat = format!("{stem}.flat");
         Flat::write(&d.join(&flat), dim, faces, rows)?;
@@ -173,13 +173,4 @@ impl Pointer {
             }
         }
     }
-}
-
-/// Creates `dir` (and parents) readable by the owner only: face prints are nobody else's.
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)
 }

@@ -7,6 +7,7 @@ use crate::engine::{self, EngineSlot};
 use crate::error::{blocking, LocalError};
 use async_trait::async_trait;
 use facectl_collection::analysis::plan_index;
+use facectl_collection::db::search_faces;
 use facectl_collection::schema::LOCAL_COLLECTION;
 use facectl_collection::store::{self, NewFace};
 use facectl_collection::{IndexConfig, SearchIndexes};
@@ -143,7 +144,7 @@ impl Inner {
                 external_id: external_id.clone(),
                 image_key: image.key.clone(),
                 bbox: [b.x, b.y, b.width, b.height],
-                image_size: (img.original_width, img.original_height),
+                image_size: (img.width(), img.height()),
                 confidence: face.detection.confidence,
                 landmarks: Some(json("landmarks", &face.detection.landmarks)?),
                 quality: Some(json("quality", &face.quality)?),
@@ -189,25 +190,22 @@ impl Inner {
         let found = self.db.call_blocking(|c| {
             let mut out = Vec::with_capacity(faces.len());
             for face in &faces {
-                let hits = self.indexes.search(
+                let found = search_faces(
                     c,
+                    &self.indexes,
                     LOCAL_COLLECTION,
                     face.embedding.as_slice(),
                     k,
                     req.threshold,
+                    None,
                 )?;
-                let seqs: Vec<i64> = hits.iter().map(|h| h.seq).collect();
-                let rows = store::faces_by_seq(c, &seqs)?;
-                let matches = hits
-                    .iter()
-                    .filter_map(|h| {
-                        let row = rows.iter().find(|r| r.seq == h.seq)?;
-                        Some(FaceMatch {
-                            face_id: row.face_id.clone(),
-                            similarity: h.similarity,
-                            person: None,
-                            image_key: non_empty(row.image_key.clone()),
-                        })
+                let matches = found
+                    .into_iter()
+                    .map(|m| FaceMatch {
+                        face_id: m.face.face_id,
+                        similarity: m.similarity,
+                        person: None,
+                        image_key: non_empty(m.face.image_key),
                     })
                     .collect();
                 out.push(FaceSearchResult {

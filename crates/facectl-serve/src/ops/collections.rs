@@ -4,6 +4,8 @@ use crate::error::RekError;
 use crate::params::{collection_char, decode_token, encode_token, Params};
 use crate::shapes;
 use crate::State;
+use facectl_collection::store::{self, CollectionRow};
+use facectl_collection::users;
 use serde_json::{json, Value};
 
 pub(crate) fn collection_id<'a>(p: &Params<'a>) -> Result<&'a str, RekError> {
@@ -13,21 +15,26 @@ pub(crate) fn collection_id<'a>(p: &Params<'a>) -> Result<&'a str, RekError> {
 pub(crate) async fn create(st: &State, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
     let model = st.model().to_string();
-    let row = st.with_store(|s| s.create_collection(id, &model))?;
+    let row = st.with_store(|s| Ok(store::create_collection(s.conn(), id, Some(&model))?))?;
     Ok(json!({
         "StatusCode": 200,
         "CollectionArn": st.collection_arn(&row.id),
-        "FaceModelVersion": shapes::face_model_version(&row.model),
+        "FaceModelVersion": model_version(&row),
     }))
 }
 
 pub(crate) async fn describe(st: &State, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
-    let (row, users) = st.with_store(|s| Ok((s.collection(id)?, s.user_count(id)?)))?;
+    let (row, users) = st.with_store(|s| {
+        Ok((
+            store::require(s.conn(), id)?,
+            users::user_count(s.conn(), id)?,
+        ))
+    })?;
     Ok(json!({
-        "FaceCount": row.face_count,
+        "FaceCount": row.faces,
         "UserCount": users,
-        "FaceModelVersion": shapes::face_model_version(&row.model),
+        "FaceModelVersion": model_version(&row),
         "CollectionARN": st.collection_arn(&row.id),
         "CreationTimestamp": row.created,
     }))
@@ -40,12 +47,18 @@ pub(crate) async fn list(st: &State, p: Params<'_>) -> Result<Value, RekError> {
         None => None,
     };
     // One more than asked tells whether a next page exists.
-    let mut rows = st.with_store(|s| s.list_collections(after.as_deref(), max + 1))?;
+    let mut rows = st.with_store(|s| {
+        Ok(store::list_collections(
+            s.conn(),
+            after.as_deref(),
+            max + 1,
+        )?)
+    })?;
     let more = rows.len() > max;
     rows.truncate(max);
     let mut out = json!({
         "CollectionIds": rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-        "FaceModelVersions": rows.iter().map(|r| shapes::face_model_version(&r.model)).collect::<Vec<_>>(),
+        "FaceModelVersions": rows.iter().map(model_version).collect::<Vec<_>>(),
     });
     if more {
         if let Some(last) = rows.last() {
@@ -57,6 +70,11 @@ pub(crate) async fn list(st: &State, p: Params<'_>) -> Result<Value, RekError> {
 
 pub(crate) async fn delete(st: &State, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
-    st.with_store(|s| s.delete_collection(id))?;
+    st.with_store(|s| Ok(s.delete_collection(id)?))?;
     Ok(json!({"StatusCode": 200}))
+}
+
+/// The `FaceModelVersion` of a collection's model (serve pins every collection at creation).
+pub(crate) fn model_version(row: &CollectionRow) -> String {
+    shapes::face_model_version(row.model.as_deref().unwrap_or_default())
 }

@@ -15,10 +15,10 @@ pub(crate) async fn detect(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
     let raw = crate::images::read(&p, "Image", st.s3()).await?;
     let details = st
         .compute(move |engine| {
-            let (img, found) = assess(engine, &raw, None)?;
+            let (img, found) = assess(engine, &raw, None, None)?;
             Ok(found
                 .iter()
-                .map(|f| shapes::face_detail(&f.det, &f.quality, &img))
+                .map(|f| shapes::face_detail(&f.detection, &f.quality, &img))
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -33,16 +33,16 @@ pub(crate) async fn compare(st: &Arc<State>, p: Params<'_>) -> Result<Value, Rek
     let source = crate::images::read(&p, "SourceImage", st.s3()).await?;
     let target = crate::images::read(&p, "TargetImage", st.s3()).await?;
     st.compute(move |engine| {
-        let (simg, sfound) = assess(engine, &source, gate.as_ref())?;
-        let sface = largest_passing(sfound, &source.origin)?;
-        let semb = embed(engine, &simg, &sface.det)?;
-        let (timg, tfound) = assess(engine, &target, gate.as_ref())?;
+        let (simg, sfound) = assess(engine, &source, gate.as_ref(), None)?;
+        let sface = largest_passing(&sfound, &source.origin)?;
+        let semb = embed(engine, &simg, &sface.detection)?;
+        let (timg, tfound) = assess(engine, &target, gate.as_ref(), None)?;
         let mut matched = Vec::new();
         let mut unmatched = Vec::new();
-        for f in tfound.iter().filter(|f| f.issues.is_empty()) {
-            let e = embed(engine, &timg, &f.det)?;
+        for f in tfound.iter().filter(|f| f.is_chosen()) {
+            let e = embed(engine, &timg, &f.detection)?;
             let sim = similarity(cosine(&semb, &e));
-            let face = shapes::compared_face(&f.det, &f.quality, &timg);
+            let face = shapes::compared_face(&f.detection, &f.quality, &timg);
             if sim >= threshold {
                 matched.push((sim, face));
             } else {
@@ -52,8 +52,8 @@ pub(crate) async fn compare(st: &Arc<State>, p: Params<'_>) -> Result<Value, Rek
         matched.sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(json!({
             "SourceImageFace": {
-                "BoundingBox": shapes::bounding_box(shapes::ratios(&sface.det, &simg)),
-                "Confidence": shapes::num(sface.det.confidence),
+                "BoundingBox": shapes::bounding_box(shapes::ratios(&sface.detection, &simg)),
+                "Confidence": shapes::num(sface.detection.confidence),
             },
             "FaceMatches": matched
                 .into_iter()

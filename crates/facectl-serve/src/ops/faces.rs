@@ -1,12 +1,14 @@
 //! IndexFaces, ListFaces, DeleteFaces.
 
-use super::collections::collection_id;
+use super::collections::{collection_id, model_version};
 use super::{assess, embed, quality_filter};
 use crate::error::RekError;
 use crate::params::{decode_token, encode_token, external_id_char, Params};
 use crate::shapes;
-use crate::store::NewFace;
 use crate::State;
+use facectl_collection::store::{self, NewFace};
+use facectl_collection::users;
+use facectl_collection::CollectionError;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -48,42 +50,40 @@ pub(crate) async fn index(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekEr
     let gate = quality_filter(&p, "AUTO")?;
     check_attributes(&p, "DetectionAttributes")?;
     let model = st.model().to_string();
-    let row = st.with_store(|s| s.collection(&id))?;
+    let row = st.with_store(|s| Ok(store::require(s.conn(), &id)?))?;
     st.check_model(&row)?;
     let raw = crate::images::read(&p, "Image", st.s3()).await?;
     let (records, unindexed, new_faces) = st
         .compute(move |engine| {
-            let (img, found) = assess(engine, &raw, gate.as_ref())?;
+            let (img, found) = assess(engine, &raw, gate.as_ref(), max_faces)?;
             let image_id = uuid::Uuid::new_v4().to_string();
             let mut records = Vec::new();
             let mut unindexed = Vec::new();
             let mut new_faces = Vec::new();
             for f in found {
-                let detail = shapes::face_detail(&f.det, &f.quality, &img);
-                if !f.issues.is_empty() {
-                    let reasons: Vec<&str> = f.issues.iter().map(|i| i.as_str()).collect();
-                    unindexed.push(json!({"Reasons": reasons, "FaceDetail": detail}));
+                let detail = shapes::face_detail(&f.detection, &f.quality, &img);
+                if !f.is_chosen() {
+                    unindexed.push(json!({"Reasons": f.reasons, "FaceDetail": detail}));
                     continue;
                 }
-                if max_faces.is_some_and(|m| new_faces.len() >= m) {
-                    unindexed.push(json!({"Reasons": ["EXCEEDS_MAX_FACES"], "FaceDetail": detail}));
-                    continue;
-                }
+                let b = &f.detection.bbox;
                 let face = NewFace {
                     face_id: uuid::Uuid::new_v4().to_string(),
                     image_id: image_id.clone(),
-                    external_image_id: external.clone(),
-                    bbox: shapes::ratios(&f.det, &img),
-                    confidence: f.det.confidence,
-                    embedding: embed(engine, &img, &f.det)?,
+                    external_id: external.clone(),
+                    bbox: [b.x, b.y, b.width, b.height],
+                    image_size: (img.width(), img.height()),
+                    confidence: f.detection.confidence,
+                    embedding: embed(engine, &img, &f.detection)?,
+                    ..NewFace::default()
                 };
                 let mut face_json = json!({
                     "FaceId": face.face_id,
-                    "BoundingBox": shapes::bounding_box(face.bbox),
+                    "BoundingBox": shapes::bounding_box(shapes::ratios(&f.detection, &img)),
                     "ImageId": face.image_id,
                     "Confidence": shapes::num(face.confidence),
                 });
-                if let Some(x) = &face.external_image_id {
+                if let Some(x) = &face.external_id {
                     face_json["ExternalImageId"] = json!(x);
                 }
                 records.push(json!({"Face": face_json, "FaceDetail": detail}));
@@ -92,18 +92,23 @@ pub(crate) async fn index(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekEr
             Ok((records, unindexed, new_faces))
         })
         .await?;
-    // The collection may have been deleted while the engine worked, or deleted and created
-    // again under the same id: the faces belong to the collection this request started on,
-    // so either way nothing is inserted (checked and inserted under one store lock).
-    st.with_store(|s| {
-        let now = s.collection(&id)?;
-        if now.created != row.created {
-            return Err(RekError::not_found(format!(
-                "The collection id: {id} was deleted while the image was being indexed"
-            )));
-        }
-        s.insert_faces(&id, &new_faces)
-    })?;
+    if !new_faces.is_empty() {
+        // The collection may have been deleted while the engine worked, or deleted and created
+        // again under the same id: the faces belong to the collection this request started on
+        // (its uid), so either way nothing is inserted.
+        let (id2, uid, model2) = (id.clone(), row.uid.clone(), model.clone());
+        st.with_store_blocking(move |s| {
+            store::insert_faces(s.conn_mut(), &id2, Some(&uid), &model2, &new_faces).map_err(|e| {
+                match e {
+                    CollectionError::NotFound(_) => RekError::not_found(format!(
+                        "The collection id: {id2} was deleted while the image was being indexed"
+                    )),
+                    e => e.into(),
+                }
+            })
+        })
+        .await?;
+    }
     Ok(json!({
         "FaceRecords": records,
         "FaceModelVersion": shapes::face_model_version(&model),
@@ -121,30 +126,40 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
         None => 0,
     };
     let user = p.opt_pattern("UserId", 1, 128, external_id_char)?;
-    let mut only: Option<Vec<String>> = p
+    let only: Option<Vec<String>> = p
         .opt_str_list("FaceIds")?
         .map(|v| v.into_iter().map(str::to_string).collect());
-    if let Some(u) = user {
-        // The user's faces (within FaceIds when both are given).
-        let faces = st.with_store(|s| {
-            s.collection(id)?;
-            s.user_faces(id, u)
-        })?;
-        only = Some(match only {
-            Some(ids) => faces.into_iter().filter(|f| ids.contains(f)).collect(),
-            None => faces,
-        });
-    }
     let (row, mut faces) = st.with_store(|s| {
-        let row = s.collection(id)?;
-        let faces = s.list_faces(id, after, max + 1, only.as_deref())?;
+        let c = s.conn();
+        let row = store::require(c, id)?;
+        let faces = match (user, &only) {
+            (None, None) => store::list_faces(c, id, after, max + 1)?,
+            // The user's faces (within FaceIds when both are given), or the given ones.
+            (user, only) => {
+                let mut ids = match user {
+                    Some(u) => users::user_faces(c, id, u)?,
+                    None => Vec::new(),
+                };
+                if let Some(only) = only {
+                    ids = match user {
+                        Some(_) => ids.into_iter().filter(|f| only.contains(f)).collect(),
+                        None => only.clone(),
+                    };
+                }
+                let mut rows = store::faces_by_id(c, id, &ids)?;
+                rows.retain(|r| r.seq > after);
+                rows.truncate(max + 1);
+                rows
+            }
+        };
         Ok((row, faces))
     })?;
     let more = faces.len() > max;
     faces.truncate(max);
+    let version = model_version(&row);
     let mut out = json!({
-        "Faces": faces.iter().map(|f| shapes::face(f, &row.model)).collect::<Vec<_>>(),
-        "FaceModelVersion": shapes::face_model_version(&row.model),
+        "Faces": faces.iter().map(|f| shapes::face(f, &version)).collect::<Vec<_>>(),
+        "FaceModelVersion": version,
     });
     if more {
         if let Some(last) = faces.last() {
@@ -155,35 +170,41 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
 }
 
 pub(crate) async fn delete(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
-    let id = collection_id(&p)?;
+    let id = collection_id(&p)?.to_string();
     let ids = p.face_ids(4096)?;
     // Faces associated to a user stay (Rekognition: disassociate them first).
-    let (deleted, held) = st.with_store(|s| {
-        s.collection(id)?;
-        let held: Vec<(String, String)> = s
-            .faces_by_id(id, &ids)?
-            .into_iter()
-            .filter_map(|r| r.user_id.map(|u| (r.face_id, u)))
-            .collect();
-        let free: Vec<String> = ids
-            .iter()
-            .filter(|i| !held.iter().any(|(f, _)| f == *i))
-            .cloned()
-            .collect();
-        Ok((s.delete_faces(id, &free)?, held))
-    })?;
+    let asked = ids.clone();
+    let (deleted, held) = st
+        .with_store_blocking(move |s| {
+            store::require(s.conn(), &id)?;
+            let held: Vec<(String, String)> = store::faces_by_id(s.conn(), &id, &asked)?
+                .into_iter()
+                .filter_map(|r| r.user_id.map(|u| (r.face_id, u)))
+                .collect();
+            let held_ids: std::collections::HashSet<&str> =
+                held.iter().map(|(f, _)| f.as_str()).collect();
+            let free: Vec<String> = asked
+                .iter()
+                .filter(|i| !held_ids.contains(i.as_str()))
+                .cloned()
+                .collect();
+            let (deleted, _) = store::delete_faces(s.conn_mut(), &id, &free)?;
+            Ok((deleted, held))
+        })
+        .await?;
+    let done: std::collections::HashSet<&str> = deleted
+        .iter()
+        .map(String::as_str)
+        .chain(held.iter().map(|(f, _)| f.as_str()))
+        .collect();
     let mut failed: Vec<Value> = held
         .iter()
         .map(|(f, u)| json!({"FaceId": f, "UserId": u, "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"]}))
         .collect();
-    let mut missing: Vec<&String> = ids
-        .iter()
-        .filter(|i| !deleted.contains(i) && !held.iter().any(|(f, _)| f == *i))
-        .collect();
-    missing.dedup();
+    let mut seen = std::collections::HashSet::new();
     failed.extend(
-        missing
-            .iter()
+        ids.iter()
+            .filter(|i| !done.contains(i.as_str()) && seen.insert(i.as_str()))
             .map(|f| json!({"FaceId": f, "Reasons": ["FACE_NOT_FOUND"]})),
     );
     Ok(json!({

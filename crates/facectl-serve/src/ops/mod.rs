@@ -9,12 +9,8 @@ pub(crate) mod users;
 use crate::error::RekError;
 use crate::images::RawImage;
 use crate::params::Params;
-use facectl_engine::align_face;
-use facectl_engine::quality::measure;
-use facectl_engine::{
-    quality_gate, DecodedImage, Detection, Engine, Quality, QualityIssue, QualityLevel,
-    QualityThresholds, MAX_FACES,
-};
+use facectl_collection::analysis::{self, Assessed, NoSearchFace};
+use facectl_engine::{DecodedImage, Detection, Engine, QualityLevel, QualityThresholds};
 
 /// QualityFilter values.
 pub(crate) const QUALITY_FILTERS: &[&str] = &["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"];
@@ -37,42 +33,20 @@ pub(crate) fn quality_filter(
     })
 }
 
-/// One detected face with its measured quality and the gate's verdict.
-pub(crate) struct Found {
-    pub det: Detection,
-    pub quality: Quality,
-    pub issues: Vec<QualityIssue>,
-}
-
 /// Decodes the image and assesses every face, largest first, at most 100 (faces whose
-/// landmarks cannot be aligned are left out).
+/// landmarks cannot be aligned are left out), with the gate's verdict and at most
+/// `max_faces` chosen for indexing.
 pub(crate) fn assess(
     engine: &Engine,
     raw: &RawImage,
     gate: Option<&QualityThresholds>,
-) -> Result<(DecodedImage, Vec<Found>), RekError> {
+    max_faces: Option<usize>,
+) -> Result<(DecodedImage, Vec<Assessed>), RekError> {
     let img = crate::images::decode(raw, &engine.config().decode)?;
-    let mut dets = engine
-        .detect(&img)
+    let faces = engine
+        .assess(&img)
         .map_err(|e| RekError::invalid_image_format(format!("{}: {e}", raw.origin)))?;
-    dets.sort_by(|a, b| b.bbox.area().total_cmp(&a.bbox.area()));
-    dets.truncate(MAX_FACES);
-    let found = dets
-        .into_iter()
-        .filter_map(|det| {
-            let aligned = align_face(&img, &det)?;
-            let quality = measure(&det, &aligned.planar);
-            let issues = gate
-                .map(|t| quality_gate(&det, &quality, t))
-                .unwrap_or_default();
-            Some(Found {
-                det,
-                quality,
-                issues,
-            })
-        })
-        .collect();
-    Ok((img, found))
+    Ok((img, analysis::plan_index(faces, gate, max_faces)))
 }
 
 /// The embedding of one face.
@@ -87,24 +61,19 @@ pub(crate) fn embed(
         .map_err(|e| RekError::internal(format!("face engine: {e}")))
 }
 
-/// The largest face that passes the gate, for the search and compare sources.
-pub(crate) fn largest_passing(found: Vec<Found>, origin: &str) -> Result<Found, RekError> {
-    if found.is_empty() {
-        return Err(RekError::invalid_parameter(format!(
+/// The largest face that passes the gate, for the search and compare sources (faces as
+/// [`assess`] gives them without `max_faces`).
+pub(crate) fn largest_passing<'a>(
+    found: &'a [Assessed],
+    origin: &str,
+) -> Result<&'a Assessed, RekError> {
+    analysis::largest_passing(found).map_err(|e| match e {
+        NoSearchFace::NoFace => RekError::invalid_parameter(format!(
             "There are no faces in the image. Should be at least 1. ({origin})"
-        )));
-    }
-    let mut issues = Vec::new();
-    for f in found {
-        if f.issues.is_empty() {
-            return Ok(f);
-        }
-        issues.extend(f.issues.iter().map(|i| i.as_str()));
-    }
-    issues.sort();
-    issues.dedup();
-    Err(RekError::invalid_parameter(format!(
-        "No face in the image passes the quality filter ({origin}: {})",
-        issues.join(", ")
-    )))
+        )),
+        NoSearchFace::NonePasses(issues) => RekError::invalid_parameter(format!(
+            "No face in the image passes the quality filter ({origin}: {})",
+            issues.join(", ")
+        )),
+    })
 }

@@ -1,48 +1,44 @@
 //! SearchFaces (by a stored FaceId) and SearchFacesByImage (largest face of a photo).
 
-use super::collections::collection_id;
+use super::collections::{collection_id, model_version};
 use super::{assess, embed, largest_passing, quality_filter};
 use crate::error::RekError;
 use crate::params::{check_face_id, Params};
 use crate::shapes;
 use crate::State;
+use facectl_collection::store;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Rekognition's default FaceMatchThreshold.
 pub const DEFAULT_THRESHOLD: f64 = 80.0;
 
-fn matches(
-    st: &State,
+/// The collection's faces most like `query`, as FaceMatches, with the collection's
+/// FaceModelVersion (on a blocking thread: the search grows with the collection).
+async fn matches(
+    st: &Arc<State>,
     collection: &str,
-    query: &[f32],
+    query: Vec<f32>,
     max: usize,
     threshold: f32,
     exclude: Option<&str>,
 ) -> Result<(String, Vec<Value>), RekError> {
-    st.with_store(|s| {
-        let row = s.collection(collection)?;
-        st.check_model(&row)?;
-        let extra = usize::from(exclude.is_some());
-        let hits: Vec<(String, f32)> = s
-            .index(collection)?
-            .top_k(query, max + extra, threshold)
-            .into_iter()
-            .filter(|(id, _)| Some(id.as_str()) != exclude)
-            .take(max)
-            .collect();
-        let ids: Vec<String> = hits.iter().map(|(id, _)| id.clone()).collect();
-        let rows = s.faces_by_id(collection, &ids)?;
-        let out = hits
+    let (collection, exclude) = (collection.to_string(), exclude.map(str::to_string));
+    let check = Arc::clone(st);
+    st.with_store_blocking(move |s| {
+        let row = store::require(s.conn(), &collection)?;
+        check.check_model(&row)?;
+        let version = model_version(&row);
+        let found = s.search(&collection, &query, max, threshold, exclude.as_deref())?;
+        let out = found
             .iter()
-            .filter_map(|(id, sim)| {
-                rows.iter().find(|r| &r.face_id == id).map(|r| {
-                    json!({"Similarity": shapes::num(*sim), "Face": shapes::face(r, &row.model)})
-                })
+            .map(|m| {
+                json!({"Similarity": shapes::num(m.similarity), "Face": shapes::face(&m.face, &version)})
             })
             .collect();
-        Ok((row.model, out))
+        Ok((version, out))
     })
+    .await
 }
 
 pub(crate) async fn by_image(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
@@ -53,22 +49,26 @@ pub(crate) async fn by_image(st: &Arc<State>, p: Params<'_>) -> Result<Value, Re
         .unwrap_or(DEFAULT_THRESHOLD) as f32;
     let gate = quality_filter(&p, "NONE")?;
     // Fail fast on a missing collection, before any image work.
-    st.with_store(|s| s.collection(&id))?;
+    st.with_store(|s| Ok(store::require(s.conn(), &id)?))?;
     let raw = crate::images::read(&p, "Image", st.s3()).await?;
     let (face, bbox, embedding) = st
         .compute(move |engine| {
-            let (img, found) = assess(engine, &raw, gate.as_ref())?;
-            let face = largest_passing(found, &raw.origin)?;
-            let e = embed(engine, &img, &face.det)?;
-            Ok((face.det.confidence, shapes::ratios(&face.det, &img), e))
+            let (img, found) = assess(engine, &raw, gate.as_ref(), None)?;
+            let face = largest_passing(&found, &raw.origin)?;
+            let e = embed(engine, &img, &face.detection)?;
+            Ok((
+                face.detection.confidence,
+                shapes::ratios(&face.detection, &img),
+                e,
+            ))
         })
         .await?;
-    let (model, hits) = matches(st, &id, &embedding, max, threshold, None)?;
+    let (version, hits) = matches(st, &id, embedding, max, threshold, None).await?;
     Ok(json!({
         "SearchedFaceBoundingBox": shapes::bounding_box(bbox),
         "SearchedFaceConfidence": shapes::num(face),
         "FaceMatches": hits,
-        "FaceModelVersion": shapes::face_model_version(&model),
+        "FaceModelVersion": version,
     }))
 }
 
@@ -82,18 +82,18 @@ pub(crate) async fn by_face(st: &Arc<State>, p: Params<'_>) -> Result<Value, Rek
         .unwrap_or(DEFAULT_THRESHOLD) as f32;
     let embedding = st
         .with_store(|s| {
-            s.collection(id)?;
-            s.embedding(id, face_id)
+            store::require(s.conn(), id)?;
+            Ok(store::print_of(s.conn(), id, face_id)?)
         })?
         .ok_or_else(|| {
             RekError::invalid_parameter(format!(
                 "Face id {face_id} does not exist in collection {id}"
             ))
         })?;
-    let (model, hits) = matches(st, id, &embedding, max, threshold, Some(face_id))?;
+    let (version, hits) = matches(st, id, embedding, max, threshold, Some(face_id)).await?;
     Ok(json!({
         "SearchedFaceId": face_id,
         "FaceMatches": hits,
-        "FaceModelVersion": shapes::face_model_version(&model),
+        "FaceModelVersion": version,
     }))
 }

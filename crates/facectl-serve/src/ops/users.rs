@@ -2,12 +2,14 @@
 //! SearchUsers, SearchUsersByImage. A user's similarity to a face is the best similarity of
 //! the user's faces to it.
 
-use super::collections::collection_id;
+use super::collections::{collection_id, model_version};
 use super::{assess, embed, largest_passing, quality_filter};
 use crate::error::RekError;
 use crate::params::{check_face_id, decode_token, encode_token, external_id_char, Params};
 use crate::shapes;
 use crate::State;
+use facectl_collection::store;
+use facectl_collection::users;
 use facectl_engine::{cosine, similarity};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -24,23 +26,14 @@ fn token<'a>(p: &Params<'a>) -> Result<Option<&'a str>, RekError> {
 }
 
 fn require_user(st: &State, collection: &str, user: &str) -> Result<(), RekError> {
-    st.with_store(|s| {
-        s.collection(collection)?;
-        if s.user_exists(collection, user)? {
-            Ok(())
-        } else {
-            Err(RekError::not_found(format!(
-                "The user id: {user} does not exist in collection {collection}"
-            )))
-        }
-    })
+    st.with_store(|s| Ok(users::require_user(s.conn(), collection, user)?))
 }
 
 pub(crate) async fn create(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
     let id = collection_id(&p)?;
     let user = user_id(&p)?;
     let token = token(&p)?;
-    st.with_store(|s| s.create_user(id, user, token))?;
+    st.with_store(|s| Ok(users::create_user(s.conn_mut(), id, user, token)?))?;
     Ok(json!({}))
 }
 
@@ -48,7 +41,7 @@ pub(crate) async fn delete(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
     let id = collection_id(&p)?;
     let user = user_id(&p)?;
     token(&p)?;
-    st.with_store(|s| s.delete_user(id, user))?;
+    st.with_store(|s| Ok(users::delete_user(s.conn_mut(), id, user)?))?;
     Ok(json!({}))
 }
 
@@ -61,8 +54,8 @@ pub(crate) async fn list(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekErr
         None => None,
     };
     let mut users = st.with_store(|s| {
-        s.collection(id)?;
-        s.list_users(id, after.as_deref(), max + 1)
+        store::require(s.conn(), id)?;
+        Ok(users::list_users(s.conn(), id, after.as_deref(), max + 1)?)
     })?;
     let more = users.len() > max;
     users.truncate(max);
@@ -87,12 +80,8 @@ pub(crate) async fn associate(st: &Arc<State>, p: Params<'_>) -> Result<Value, R
         .unwrap_or(75.0) as f32;
     require_user(st, id, user)?;
     st.with_store(|s| {
-        let rows = s.faces_by_id(id, &ids)?;
-        let existing: Vec<Vec<f32>> = s
-            .user_faces(id, user)?
-            .iter()
-            .filter_map(|f| s.embedding(id, f).ok().flatten())
-            .collect();
+        let rows = store::faces_by_id(s.conn(), id, &ids)?;
+        let existing = users::user_prints(s.conn(), id, user)?;
         let mut associated = Vec::new();
         let mut failed = Vec::new();
         for fid in &ids {
@@ -112,7 +101,7 @@ pub(crate) async fn associate(st: &Arc<State>, p: Params<'_>) -> Result<Value, R
                 None => {}
             }
             if !existing.is_empty() {
-                let emb = s.embedding(id, fid)?.unwrap_or_default();
+                let emb = store::print_of(s.conn(), id, fid)?.unwrap_or_default();
                 let best = existing
                     .iter()
                     .map(|e| similarity(cosine(e, &emb)))
@@ -128,7 +117,7 @@ pub(crate) async fn associate(st: &Arc<State>, p: Params<'_>) -> Result<Value, R
             }
             associated.push(fid.clone());
         }
-        s.set_face_user(id, &associated, Some(user))?;
+        users::set_face_user(s.conn_mut(), id, &associated, Some(user))?;
         Ok(json!({
             "AssociatedFaces": associated.iter().map(|f| json!({"FaceId": f})).collect::<Vec<_>>(),
             "UnsuccessfulFaceAssociations": failed,
@@ -144,7 +133,7 @@ pub(crate) async fn disassociate(st: &Arc<State>, p: Params<'_>) -> Result<Value
     let ids = p.face_ids(100)?;
     require_user(st, id, user)?;
     st.with_store(|s| {
-        let rows = s.faces_by_id(id, &ids)?;
+        let rows = store::faces_by_id(s.conn(), id, &ids)?;
         let mut done = Vec::new();
         let mut failed = Vec::new();
         for fid in &ids {
@@ -161,7 +150,7 @@ pub(crate) async fn disassociate(st: &Arc<State>, p: Params<'_>) -> Result<Value
                 }
             }
         }
-        s.set_face_user(id, &done, None)?;
+        users::set_face_user(s.conn_mut(), id, &done, None)?;
         Ok(json!({
             "DisassociatedFaces": done.iter().map(|f| json!({"FaceId": f})).collect::<Vec<_>>(),
             "UnsuccessfulFaceDisassociations": failed,
@@ -170,45 +159,39 @@ pub(crate) async fn disassociate(st: &Arc<State>, p: Params<'_>) -> Result<Value
     })
 }
 
-/// Users ranked by their best face similarity to any of `queries`, at least `threshold`.
-fn user_matches(
-    st: &State,
+/// Users ranked by their best face similarity to any of `queries`, at least `threshold`
+/// (on a blocking thread: every face of the collection may be scored).
+async fn user_matches(
+    st: &Arc<State>,
     collection: &str,
-    queries: &[Vec<f32>],
+    queries: Vec<Vec<f32>>,
     threshold: f32,
     max: usize,
     exclude: Option<&str>,
 ) -> Result<(String, Vec<Value>), RekError> {
-    st.with_store(|s| {
-        let row = s.collection(collection)?;
-        st.check_model(&row)?;
-        let n = row.face_count.max(1) as usize;
-        let mut hits: Vec<(String, f32)> = Vec::new();
-        for q in queries {
-            hits.extend(s.index(collection)?.top_k(q, n, threshold));
-        }
-        let ids: Vec<String> = hits.iter().map(|(f, _)| f.clone()).collect();
-        let rows = s.faces_by_id(collection, &ids)?;
+    let (collection, exclude) = (collection.to_string(), exclude.map(str::to_string));
+    let check = Arc::clone(st);
+    st.with_store_blocking(move |s| {
+        let row = store::require(s.conn(), &collection)?;
+        check.check_model(&row)?;
+        // Every face reaching the threshold counts: a user's best face may rank anywhere.
+        let n = usize::try_from(row.faces).unwrap_or(usize::MAX).max(1);
         let mut best: HashMap<String, f32> = HashMap::new();
-        for (fid, sim) in hits {
-            let Some(u) = rows
-                .iter()
-                .find(|r| r.face_id == fid)
-                .and_then(|r| r.user_id.clone())
-            else {
-                continue;
-            };
-            if Some(u.as_str()) == exclude {
-                continue;
+        for q in &queries {
+            for m in s.search(&collection, q, n, threshold, None)? {
+                let Some(u) = m.face.user_id else { continue };
+                if Some(u.as_str()) == exclude.as_deref() {
+                    continue;
+                }
+                let e = best.entry(u).or_insert(m.similarity);
+                *e = e.max(m.similarity);
             }
-            let e = best.entry(u).or_insert(sim);
-            *e = e.max(sim);
         }
         let mut ranked: Vec<(String, f32)> = best.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(max);
         Ok((
-            row.model,
+            model_version(&row),
             ranked
                 .into_iter()
                 .map(|(u, sim)| {
@@ -217,6 +200,7 @@ fn user_matches(
                 .collect(),
         ))
     })
+    .await
 }
 
 pub(crate) async fn search(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekError> {
@@ -230,21 +214,15 @@ pub(crate) async fn search(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
     let (queries, exclude, searched) = match (user, face) {
         (Some(u), None) => {
             require_user(st, id, u)?;
-            let embs = st.with_store(|s| {
-                let faces = s.user_faces(id, u)?;
-                Ok(faces
-                    .iter()
-                    .filter_map(|f| s.embedding(id, f).ok().flatten())
-                    .collect::<Vec<_>>())
-            })?;
+            let embs = st.with_store(|s| Ok(users::user_prints(s.conn(), id, u)?))?;
             (embs, Some(u), json!({"SearchedUser": {"UserId": u}}))
         }
         (None, Some(f)) => {
             check_face_id("faceId", f)?;
             let e = st
                 .with_store(|s| {
-                    s.collection(id)?;
-                    s.embedding(id, f)
+                    store::require(s.conn(), id)?;
+                    Ok(store::print_of(s.conn(), id, f)?)
                 })?
                 .ok_or_else(|| {
                     RekError::invalid_parameter(format!(
@@ -259,10 +237,10 @@ pub(crate) async fn search(st: &Arc<State>, p: Params<'_>) -> Result<Value, RekE
             ))
         }
     };
-    let (model, matches) = user_matches(st, id, &queries, threshold, max, exclude)?;
+    let (version, matches) = user_matches(st, id, queries, threshold, max, exclude).await?;
     let mut out = json!({
         "UserMatches": matches,
-        "FaceModelVersion": shapes::face_model_version(&model),
+        "FaceModelVersion": version,
     });
     if let (Value::Object(o), Value::Object(extra)) = (&mut out, searched) {
         o.extend(extra);
@@ -277,29 +255,29 @@ pub(crate) async fn search_by_image(st: &Arc<State>, p: Params<'_>) -> Result<Va
         .unwrap_or(80.0) as f32;
     let max = p.opt_int("MaxUsers", 1, 500)?.unwrap_or(500) as usize;
     let gate = quality_filter(&p, "NONE")?;
-    st.with_store(|s| s.collection(&id))?;
+    st.with_store(|s| Ok(store::require(s.conn(), &id)?))?;
     let raw = crate::images::read(&p, "Image", st.s3()).await?;
     let (detail, others, embedding) = st
         .compute(move |engine| {
-            let (img, found) = assess(engine, &raw, gate.as_ref())?;
-            let details: Vec<(Value, Vec<&'static str>)> = found
+            let (img, found) = assess(engine, &raw, gate.as_ref(), None)?;
+            let details: Vec<(Value, Vec<String>)> = found
                 .iter()
                 .map(|f| {
                     (
-                        shapes::face_detail(&f.det, &f.quality, &img),
-                        f.issues.iter().map(|i| i.as_str()).collect(),
+                        shapes::face_detail(&f.detection, &f.quality, &img),
+                        f.reasons.clone(),
                     )
                 })
                 .collect();
-            let face = largest_passing(found, &raw.origin)?;
-            let searched = shapes::face_detail(&face.det, &face.quality, &img);
-            let e = embed(engine, &img, &face.det)?;
+            let face = largest_passing(&found, &raw.origin)?;
+            let searched = shapes::face_detail(&face.detection, &face.quality, &img);
+            let e = embed(engine, &img, &face.detection)?;
             let others: Vec<Value> = details
                 .into_iter()
                 .filter(|(d, _)| *d != searched)
                 .map(|(d, issues)| {
                     let reasons = if issues.is_empty() {
-                        vec!["FACE_NOT_LARGEST"]
+                        vec!["FACE_NOT_LARGEST".to_string()]
                     } else {
                         issues
                     };
@@ -309,10 +287,10 @@ pub(crate) async fn search_by_image(st: &Arc<State>, p: Params<'_>) -> Result<Va
             Ok((searched, others, e))
         })
         .await?;
-    let (model, matches) = user_matches(st, &id, &[embedding], threshold, max, None)?;
+    let (version, matches) = user_matches(st, &id, vec![embedding], threshold, max, None).await?;
     Ok(json!({
         "UserMatches": matches,
-        "FaceModelVersion": shapes::face_model_version(&model),
+        "FaceModelVersion": version,
         "SearchedFace": {"FaceDetail": detail},
         "UnsearchedFaces": others,
     }))

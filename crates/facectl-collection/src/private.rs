@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 
 /// `create_dir_all`, with every folder it creates readable by the owner only.
-pub(crate) fn create_dir_all(dir: &Path) -> io::Result<()> {
+pub fn create_dir_all(dir: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -18,7 +18,7 @@ pub(crate) fn create_dir_all(dir: &Path) -> io::Result<()> {
 }
 
 /// Options that create a new file readable and writable by the owner only.
-pub(crate) fn new_file_options() -> fs::OpenOptions {
+pub fn new_file_options() -> fs::OpenOptions {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -31,7 +31,7 @@ pub(crate) fn new_file_options() -> fs::OpenOptions {
 
 /// Creates `path` empty and private unless it exists, so that SQLite (which gives its `-wal`
 /// and `-shm` files the database file's mode) opens an owner-only database.
-pub(crate) fn touch(path: &Path) -> io::Result<()> {
+pub fn touch(path: &Path) -> io::Result<()> {
     match new_file_options().open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
@@ -41,7 +41,7 @@ pub(crate) fn touch(path: &Path) -> io::Result<()> {
 
 /// Narrows `path` to `mode` (e.g. a data folder `facectl models install` made with the umask's
 /// defaults before `provision`); never widens. Failures are logged: the data is still usable.
-pub(crate) fn tighten(path: &Path, mode: u32) {
+pub fn tighten(path: &Path, mode: u32) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
