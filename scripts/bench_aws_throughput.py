@@ -20,6 +20,7 @@ comparison. Prints a markdown table. The stub makes this measure facectl's clien
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -82,6 +83,8 @@ class Stub:
         self.accepted = {}
         self.throttled = 0
         self.store_calls = 0
+        # Which stored object each face was indexed from (to find a photo indexed twice).
+        self.face_keys = {}
         self.first = self.last = None
 
     def take(self, op):
@@ -122,6 +125,7 @@ class Stub:
                     "BoundingBox": {"Width": 0.5, "Height": 0.6, "Left": 0.25, "Top": 0.2}}
             with self.lock:
                 faces[fid] = face
+                self.face_keys[fid] = (body.get("Image", {}).get("S3Object") or {}).get("Name")
             detail = {"BoundingBox": face["BoundingBox"], "Confidence": 99.9}
             return 200, {"FaceRecords": [{"Face": face, "FaceDetail": detail}], "UnindexedFaces": [],
                          "FaceModelVersion": "7.0"}
@@ -241,11 +245,11 @@ def main():
         else:
             stub.collections["facectl"] = {}
         t0 = time.monotonic()
-        out = subprocess.run(common + ["--tps", str(a.tps), "--output", "json", "bulk-import", photos,
+        out = subprocess.run([c for c in common if c != "-q"] + ["-v", "--tps", str(a.tps), "--output", "json", "bulk-import", photos,
                                        "--jobs", str(a.jobs)], env=env, capture_output=True, text=True)
         wall = time.monotonic() - t0
         if out.returncode not in (0, 1):
-            sys.exit(f"bulk-import failed ({out.returncode}): {out.stderr[-2000:]}")
+            sys.exit(f"bulk-import failed ({out.returncode}): {out.stderr[-20000:]}")
         report = json.loads(out.stdout)
         counts = report.get("counts", report)
         index_calls = stub.accepted.get("IndexFaces", 0)
@@ -285,18 +289,78 @@ def main():
                 s3.put_object(Bucket="bench-faces", Key=f"uploads/w{i:05d}.png",
                               Body=png(10_000_000 + i), Metadata={"FullName": f"Upload {i // 10:04d}"})
             before = stub.accepted.get("IndexFaces", 0)
+            faces_before = set(stub.collections.get("facectl", {}))
             t2 = time.monotonic()
-            out = subprocess.run(common + ["--tps", str(a.tps), "--output", "json", "watch", "--once",
-                                           "--jobs", str(a.jobs)], env=wenv, capture_output=True, text=True)
+            # Without -q: every message left for another try is a Note on stderr, with its reason.
+            loud = [c for c in common if c != "-q"]
+            out = subprocess.run(loud + ["--tps", str(a.tps), "--output", "json", "watch", "--once",
+                                         "--jobs", str(a.jobs)], env=wenv, capture_output=True, text=True)
             wall_w = time.monotonic() - t2
+            if os.environ.get("BENCH_WATCH_LOG"):
+                with open(os.environ["BENCH_WATCH_LOG"], "w") as f:
+                    f.write(out.stderr)
             if out.returncode not in (0, 1):
                 sys.exit(f"watch failed ({out.returncode}): {out.stderr[-2000:]}")
             wr = json.loads(out.stdout)
             indexed = stub.accepted.get("IndexFaces", 0) - before
+            # Why messages came back: the reasons watch gave, with the key and hash taken out.
+            reasons = {}
+            for line in out.stderr.splitlines():
+                for marker in ("left on the queue for another try", "could not update the queue"):
+                    if marker in line:
+                        why = line.split(marker, 1)[1]
+                        why = re.sub(r"uploads/\S+", "<key>", why)
+                        why = re.sub(r"\b[0-9a-f]{64}\b", "<hash>", why)
+                        why = re.sub(r"(in \d+ s )?\(receive \d+\)", "", why)
+                        reasons[marker + why] = reasons.get(marker + why, 0) + 1
+            # Each upload indexed exactly once: new faces, and stored objects with several faces.
+            faces_now = stub.collections.get("facectl", {})
+            new_faces = [f for f in faces_now if f not in faces_before]
+            per_key = {}
+            for f in faces_now:
+                per_key[stub.face_keys.get(f)] = per_key.get(stub.face_keys.get(f), 0) + 1
+            twice = sum(1 for k, n in per_key.items() if n > 1)
+            doc = subprocess.run(common + ["--output", "json", "doctor"], env=wenv,
+                                 capture_output=True, text=True)
+            try:
+                d = json.loads(doc.stdout)
+                problems = {k: len(d.get(k) or []) for k in ("orphan_faces", "dangling_records", "orphan_objects",
+                                                             "missing_objects", "pending_images")
+                            if d.get(k)}
+                verdict = "clean" if not problems else json.dumps(problems)
+            except ValueError:
+                verdict = f"doctor failed ({doc.returncode}): {doc.stderr[-500:]}"
+            # The stores themselves, beside doctor: image records by status, face records whose
+            # face is not in the collection, indexed images whose stored object is gone.
+            statuses, records, dangling, missing = {}, 0, 0, 0
+            stored = set()
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench-faces"):
+                stored.update(o["Key"] for o in page.get("Contents", []))
+            for page in ddb.get_paginator("scan").paginate(TableName="facectl-faces"):
+                for it in page["Items"]:
+                    if it["FaceId"]["S"].startswith("image#"):
+                        st = it.get("Status", {}).get("S", "?")
+                        statuses[st] = statuses.get(st, 0) + 1
+                        key = it.get("ImageKey", {}).get("S")
+                        if st == "indexed" and key and not any(k.endswith(key) for k in stored):
+                            missing += 1
+                    else:
+                        records += 1
+                        dangling += it["FaceId"]["S"] not in faces_now
+            watch_line_stores = (f"| stores after watch: image records / face records / records without "
+                                 f"their face / indexed images without their object | {json.dumps(statuses)} / "
+                                 f"{records} / {dangling} / {missing} |")
             watch_line = (f"| facectl watch --once --jobs {a.jobs} --tps {a.tps:g}, {a.watch} uploads | "
                           f"{wall_w:.1f} s, {a.watch / wall_w:.1f} uploads/s ({indexed} IndexFaces; "
-                          f"{json.dumps(wr.get('counts'))}, {wr.get('rejected')} rejected, "
-                          f"{wr.get('retried')} retried; includes the final 2 s empty poll) |")
+                          f"{json.dumps(wr.get('counts'))}, {wr.get('messages')} messages received, "
+                          f"{wr.get('rejected')} rejected, {wr.get('retried')} tries left for another, "
+                          f"{wr.get('left')} messages not back before the end; includes the "
+                          f"final 2 s empty poll) |\n"
+                          f"| watch: faces added / stored objects with more than one face / doctor | "
+                          f"{len(new_faces)} / {twice} / {verdict} |")
+            watch_line += "\n" + watch_line_stores
+            for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+                watch_line += f"\n| watch: {n} x | {why.strip()} |"
         rate = a.images / wall
         print(f"| setting | value |\n|---|---|")
         print(f"| images | {a.images} |")

@@ -22,6 +22,30 @@ mkdir -p "$SRC"
   mkdir -p "$SRC/$(dirname "$f")"; ln -s "$(cd ../shared/data/lfw-dev/images && pwd)/$f" "$SRC/$f"
 done
 
+probe="../shared/data/lfw-dev/images/$(cd ../shared/data/lfw-dev/images && find . -name '*_0002.jpg' | sort | sed -n 1p)"
+time_search() {
+  local best=999999
+  for _ in 1 2 3 4 5; do
+    local t0=$(date +%s%N)
+    "$BIN" -q search "$probe" -o json >/dev/null || true
+    local t1=$(date +%s%N)
+    local ms=$(( (t1 - t0) / 1000000 ))
+    [ "$ms" -lt "$best" ] && best=$ms
+  done
+  # Peak resident memory of one more run, where GNU time is installed.
+  local rss=""
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$WORK/rss" "$BIN" -q search "$probe" -o json >/dev/null 2>&1 || true
+    rss=$(tail -1 "$WORK/rss" 2>/dev/null || true)
+    [ -n "$rss" ] && rss=", peak RSS $(( rss / 1024 )) MB"
+  fi
+  echo "$best ms$rss"
+}
+# The same search on an empty collection: the floor every other figure is compared with.
+export FACECTL_DATA_DIR="$WORK/data-empty"
+"$BIN" -q provision >/dev/null
+echo "search latency with 0 faces: $(time_search) (best of 5, process start to output)"
+
 for jobs in 1 2; do
   export FACECTL_DATA_DIR="$WORK/data-$jobs"
   "$BIN" -q provision >/dev/null
@@ -46,22 +70,10 @@ c = r["counts"]
 print(f"bulk-import again: {c['imported']} imported, {c['skipped']} skipped, {c['failed']} failed, "
       f"{r['elapsed_secs']:.1f} s")
 PY
-probe="../shared/data/lfw-dev/images/$(cd ../shared/data/lfw-dev/images && find . -name '*_0002.jpg' | sort | sed -n 1p)"
-time_search() {
-  local best=999999
-  for _ in 1 2 3 4 5; do
-    local t0=$(date +%s%N)
-    "$BIN" -q search "$probe" -o json >/dev/null || true
-    local t1=$(date +%s%N)
-    local ms=$(( (t1 - t0) / 1000000 ))
-    [ "$ms" -lt "$best" ] && best=$ms
-  done
-  echo "$best"
-}
 faces=$("$BIN" -q status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["collection"]["faces"])')
 db="$FACECTL_DATA_DIR/facectl.db"
 size=$(stat -c %s "$db")
-echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"
+echo "search latency with $faces faces: $(time_search) (best of 5, process start to output)"
 echo "database: $size bytes for $faces faces = $(( size / (faces > 0 ? faces : 1) )) bytes/face"
 
 # Synthetic face prints (same model fingerprint) up to $1 faces, by the collection scale
@@ -73,5 +85,5 @@ fill_to() {
 for target in 4000 100000 1000000; do
   fill_to "$target"
   faces=$("$BIN" -q status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["collection"]["faces"])')
-  echo "search latency with $faces faces: $(time_search) ms (best of 5, process start to output)"
+  echo "search latency with $faces faces: $(time_search) (best of 5, process start to output)"
 done

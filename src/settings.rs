@@ -224,10 +224,12 @@ fn load_config(path: &Path, explicit: bool) -> Result<Option<ConfigFile>> {
 }
 
 impl Settings {
-    /// The engine configuration commands run with (defaults plus the runtime choice).
+    /// The engine configuration commands run with (defaults plus the runtime choice, and the
+    /// start-up cache of folded models under the data dir).
     pub fn engine_config(&self) -> facectl_engine::EngineConfig {
         facectl_engine::EngineConfig {
             runtime: self.runtime.clone(),
+            cache_dir: Some(self.data_dir.join("cache").join("models")),
             ..facectl_engine::EngineConfig::default()
         }
     }

@@ -106,14 +106,14 @@ async fn run_uploads(args: WatchArgs, settings: &Settings, printer: &Printer) ->
         _ => {
             let c = &report.counts;
             printer.line(&format!(
-                "{} messages: {} imported, {} skipped, {} without a face, {} with several faces, {} failed ({} faces indexed); {} to the dead-letter queue, {} left for another try",
+                "{} messages: {} imported, {} skipped, {} without a face, {} with several faces, {} failed ({} faces indexed); {} to the dead-letter queue, {} tries left for another, {} messages still left on the queue",
                 report.messages, c.imported, c.skipped, c.no_face, c.multiple_faces, c.failed,
-                report.faces_indexed, report.rejected, report.retried
+                report.faces_indexed, report.rejected, report.retried, report.left
             ))?;
         }
     }
     Ok(
-        if report.counts.failed > 0 || report.rejected > 0 || report.retried > 0 {
+        if report.counts.failed > 0 || report.rejected > 0 || report.left > 0 {
             exit::NEGATIVE
         } else {
             exit::OK

@@ -132,10 +132,12 @@ pub fn classify(failure: Failure<'_>, detail: &str, call: &Call<'_>) -> BackendE
             ));
         }
     };
-    let text = if message.is_empty() {
-        code.to_string()
-    } else {
-        format!("{code}: {message}")
+    let text = match (code.is_empty(), message.is_empty()) {
+        // An answer without an error code (e.g. a bare 500 from a crashed handler).
+        (true, true) if status > 0 => format!("HTTP {status} with no error code in the answer"),
+        (true, true) => detail.to_string(),
+        (_, true) => code.to_string(),
+        _ => format!("{code}: {message}"),
     };
     match code {
         "InvalidAccessKeyId"
@@ -278,6 +280,24 @@ mod tests {
             classify(head, "", &PUT),
             BackendError::AccessDenied { .. }
         ));
+    }
+
+    #[test]
+    fn an_answer_without_error_code_says_its_status() {
+        // moto's TransactWriteItems answers a bare 500 when its handler crashes under load.
+        let call = Call::new("dynamodb:TransactWriteItems", "table facectl-faces");
+        let bare = Failure::Service {
+            code: None,
+            message: None,
+            status: 500,
+        };
+        let e = classify(bare, "service error", &call);
+        assert!(matches!(&e, BackendError::Unavailable(_)), "{e:?}");
+        assert!(
+            e.to_string()
+                .ends_with("dynamodb:TransactWriteItems on table facectl-faces: HTTP 500 with no error code in the answer"),
+            "{e}"
+        );
     }
 
     #[test]

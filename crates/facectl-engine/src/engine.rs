@@ -11,7 +11,7 @@ use crate::error::EngineError;
 use crate::facecheck::{self, FaceCheck};
 use crate::quality::{measure, quality_gate, Quality, QualityIssue, QualityThresholds};
 use crate::recognizer::{align, AlignedFace, Embedding, Recognizer};
-use crate::runtime::{LoadedModel, Runtime, RuntimeConfig, RuntimeInfo};
+use crate::runtime::{LoadedModel, ModelCache, Runtime, RuntimeConfig, RuntimeInfo};
 
 /// Environment variable naming the folder that holds the model files.
 pub const MODEL_DIR_ENV: &str = "FACECTL_MODEL_DIR";
@@ -129,6 +129,11 @@ pub struct EngineConfig {
     /// tract).
     #[serde(default)]
     pub runtime: RuntimeConfig,
+    /// Where the start-up cache keeps the folded models (and ONNX Runtime's optimised
+    /// graphs), keyed by the model files' SHA-256 and the runtime version; `None`: no cache
+    /// (default), every load does the work.
+    #[serde(default)]
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EngineConfig {
@@ -148,6 +153,7 @@ impl Default for EngineConfig {
             rotated_min_side: 40.0,
             face_check: Some(FaceCheck::default()),
             runtime: RuntimeConfig::default(),
+            cache_dir: None,
         }
     }
 }
@@ -225,10 +231,22 @@ impl Engine {
         }
         let t0 = std::time::Instant::now();
         let (rt, runtime) = Runtime::select(&config.runtime)?;
-        let detector = Detector::new(LoadedModel::read(&paths.detector, "detector")?, &rt)?;
-        let recognizer = Recognizer::new(LoadedModel::read(&paths.recognizer, "recognizer")?, &rt)?;
+        let cache = config.cache_dir.as_ref().map(ModelCache::new);
+        let det = LoadedModel::read_cached(&paths.detector, "detector", cache.as_ref())?;
+        let rec = LoadedModel::read_cached(&paths.recognizer, "recognizer", cache.as_ref())?;
+        let from_cache = det.from_cache && rec.from_cache;
+        // Stored only once both models have passed their checks below.
+        let entries: Vec<_> = [det.cache_entry(), rec.cache_entry()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let detector = Detector::new(det, &rt)?;
+        let recognizer = Recognizer::new(rec, &rt)?;
+        for e in entries {
+            e.store();
+        }
         let fingerprint = format!("yunet-2023mar+sface-2021dec:{}", &recognizer.sha256()[..12]);
-        tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, runtime = %runtime.name, version = %runtime.version, "face engine loaded");
+        tracing::info!(ms = t0.elapsed().as_millis() as u64, %fingerprint, from_cache, runtime = %runtime.name, version = %runtime.version, "face engine loaded");
         Ok(Engine {
             detector,
             recognizer,

@@ -135,12 +135,17 @@ fn is_fatal(e: &BackendError) -> bool {
     )
 }
 
-/// The writer of one run and the hashes it has claimed, so duplicate files in one run are
-/// reported as such and never indexed twice.
+/// The writer of one run and the contents it is working on right now, so two copies of one
+/// photo in a run are never indexed twice. A content leaves the set when its attempt ends,
+/// whatever the outcome: a long-running `watch` that sees it again (a retried message, a photo
+/// dropped again after a delete) looks at the table afresh instead of skipping it.
 #[derive(Default)]
 pub struct InFlight {
     writer: Writer,
-    hashes: Mutex<HashSet<String>>,
+    /// Contents with an attempt in work.
+    working: Mutex<HashSet<String>>,
+    /// Contents this run has started on at least once (for the skip's wording only).
+    seen: Mutex<HashSet<String>>,
 }
 
 impl InFlight {
@@ -148,11 +153,51 @@ impl InFlight {
     pub fn owner(&self) -> &str {
         self.writer.owner()
     }
-    fn note(&self, hash: &str) -> bool {
-        self.hashes
+
+    /// Starts an attempt on `hash`; `None` while another attempt of this run works on it.
+    fn begin(&self, hash: &str) -> Option<Attempt<'_>> {
+        let fresh = self
+            .working
             .lock()
             .map(|mut s| s.insert(hash.to_string()))
-            .unwrap_or(true)
+            .unwrap_or(false);
+        if !fresh {
+            return None;
+        }
+        let again = self
+            .seen
+            .lock()
+            .map(|mut s| !s.insert(hash.to_string()))
+            .unwrap_or(false);
+        Some(Attempt {
+            in_flight: self,
+            hash: hash.to_string(),
+            again,
+        })
+    }
+
+    /// True while an attempt of this run works on `hash`.
+    pub fn is_working(&self, hash: &str) -> bool {
+        self.working
+            .lock()
+            .map(|s| s.contains(hash))
+            .unwrap_or(false)
+    }
+}
+
+/// One attempt on one content; ends (leaves [`InFlight`]) when dropped.
+struct Attempt<'a> {
+    in_flight: &'a InFlight,
+    hash: String,
+    /// This run started on the same content before (an earlier copy or try).
+    again: bool,
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.in_flight.working.lock() {
+            s.remove(&self.hash);
+        }
     }
 }
 
@@ -163,36 +208,36 @@ async fn claim(
     backend: &Backend,
     record: &ImageRecord,
     in_flight: &InFlight,
+    attempt: &Attempt<'_>,
 ) -> Result<Option<String>, ServiceError> {
     let hash = &record.image_hash;
     let me = in_flight.owner();
-    // The first file of this run with this content reserves it before any database call, so
-    // a second copy can never mistake the first copy's fresh claim for its own.
-    if !in_flight.note(hash) {
-        return Ok(Some(
-            "duplicate of another file in this run (same content)".into(),
-        ));
-    }
     for _ in 0..4 {
         let existing =
             match with_retry(RETRY_ATTEMPTS, || backend.table.claim_image(record)).await? {
-                None => {
-                    in_flight.note(hash);
-                    return Ok(None);
-                }
+                None => return Ok(None),
                 Some(existing) => existing,
             };
         if existing.status != ImageStatus::Pending {
-            return Ok(Some(format!(
-                "already processed ({}) from {}",
-                existing.status.as_str(),
-                existing.source
-            )));
+            return Ok(Some(if attempt.again {
+                "duplicate of another file in this run (same content)".into()
+            } else {
+                format!(
+                    "already processed ({}) from {}",
+                    existing.status.as_str(),
+                    existing.source
+                )
+            }));
         }
         let holder = existing.claim.as_ref().map(|c| c.owner.as_str());
         if holder == Some(me) {
-            // Our own claim, written by a call whose answer was lost and retried (copies of
-            // this content in the run were turned away above).
+            // Our own claim: no other attempt of this run works on this content (the caller
+            // holds the only [`Attempt`]), so it was written by a call whose answer was lost
+            // and retried, or left by an earlier attempt of this run that could not release it
+            // (whose faces, if it indexed any, go now).
+            if attempt.again {
+                recovery::clean_orphan_faces(backend, std::slice::from_ref(&existing)).await?;
+            }
             return Ok(None);
         }
         if !is_abandoned(existing.claim.as_ref(), now_epoch()) {
@@ -211,7 +256,6 @@ async fn claim(
         })
         .await?
         {
-            in_flight.note(hash);
             recovery::clean_orphan_faces(backend, std::slice::from_ref(&existing)).await?;
             return Ok(None);
         }
@@ -312,7 +356,14 @@ async fn ingest_bytes(
         updated_at: now_epoch(),
         claim: Some(in_flight.writer.claim()),
     };
-    if let Some(reason) = claim(backend, &record, in_flight).await? {
+    // The first copy of this content in the run reserves it before any database call, so a
+    // second copy can never mistake the first copy's fresh claim for its own.
+    let Some(attempt) = in_flight.begin(&hash) else {
+        out.status = FileStatus::Skipped;
+        out.reason = Some("duplicate of another file in this run (same content)".into());
+        return Ok(out);
+    };
+    if let Some(reason) = claim(backend, &record, in_flight, &attempt).await? {
         out.status = FileStatus::Skipped;
         out.reason = Some(reason);
         return Ok(out);

@@ -19,7 +19,7 @@ use crate::ports::{Backend, QueuedUpload, UploadQueue, UploadSource};
 use crate::progress::{CancelFlag, Progress, ProgressEvent};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 /// Options for watching the upload queue.
@@ -59,8 +59,12 @@ pub struct UploadWatchReport {
     pub faces_indexed: usize,
     /// Messages moved to the dead-letter queue with a reason.
     pub rejected: u64,
-    /// Messages left for another receive after a backend failure.
+    /// Tries left for another receive after a backend failure (a message may count twice).
     pub retried: u64,
+    /// Messages left for another try that this run did not see again before it stopped (still
+    /// on the queue, or gone to the dead-letter queue after too many receives).
+    #[serde(default)]
+    pub left: u64,
     pub elapsed_secs: f64,
 }
 
@@ -127,6 +131,8 @@ pub async fn watch_uploads(
     let jobs = opts.jobs.max(1);
     let mut work = FuturesUnordered::new();
     let mut failure: Option<ServiceError> = None;
+    // Messages left for another try, by their keys, and when they are due back.
+    let mut due: HashMap<String, Instant> = HashMap::new();
     loop {
         let stopping = cancel.is_cancelled() || failure.is_some();
         let room = jobs.saturating_sub(work.len());
@@ -149,6 +155,7 @@ pub async fn watch_uploads(
                 Ok(msgs) if !msgs.is_empty() => {
                     report.messages += msgs.len() as u64;
                     for msg in msgs {
+                        due.remove(&msg.keys.join("\n"));
                         work.push(run_one(
                             backend, queue, msg, opts, &in_flight, progress, cancel,
                         ));
@@ -157,7 +164,23 @@ pub async fn watch_uploads(
                 }
                 Ok(_) if work.is_empty() => {
                     if opts.once {
-                        break;
+                        // Drained, but for messages this run left for another try: wait for
+                        // those due back soon (one not back a few seconds after its time went
+                        // to another receiver or to the dead-letter queue).
+                        let now = Instant::now();
+                        due.retain(|_, at| *at + DUE_GRACE > now);
+                        match due.values().min() {
+                            Some(&at) => {
+                                // Not before it is due, nor in a tight loop once it is.
+                                let wake = at.max(now + Duration::from_millis(500));
+                                tokio::select! {
+                                    _ = tokio::time::sleep_until(wake.into()) => {}
+                                    _ = cancelled(cancel) => {}
+                                }
+                                continue;
+                            }
+                            None => break,
+                        }
                     }
                     continue;
                 }
@@ -167,7 +190,11 @@ pub async fn watch_uploads(
             }
         }
         match work.next().await {
-            Some((msg, h)) => settle(queue, &msg, h, &mut report, progress).await,
+            Some((msg, h)) => {
+                if let Some(back) = settle(queue, &msg, h, &mut report, progress).await {
+                    due.insert(msg.keys.join("\n"), Instant::now() + back);
+                }
+            }
             None if stopping => break,
             None => {}
         }
@@ -175,6 +202,7 @@ pub async fn watch_uploads(
     if let Some(e) = failure {
         return Err(e);
     }
+    report.left = due.len() as u64;
     report.elapsed_secs = started.elapsed().as_secs_f64();
     progress.event(ProgressEvent::Finished);
     Ok(report)
@@ -199,14 +227,26 @@ async fn run_one<'a>(
     (msg, Some(h))
 }
 
-/// Deletes, rejects or leaves a message by how it ended, and counts it.
+/// How long a message left for another try stays hidden: 2 s after its first receive,
+/// doubling with each receive up to 30 s (the queue's redrive policy ends the series).
+pub fn retry_backoff(receives: u32) -> Duration {
+    Duration::from_secs((1u64 << receives.clamp(1, 5)).min(30))
+}
+
+/// How long after its time a retried message may take to come back before `once` stops
+/// waiting for it.
+const DUE_GRACE: Duration = Duration::from_secs(5);
+
+/// Deletes, rejects or leaves a message by how it ended, and counts it. For a message left
+/// for another try: after how long it comes back.
 async fn settle(
     queue: &dyn UploadQueue,
     msg: &QueuedUpload,
     h: Option<Handled>,
     report: &mut UploadWatchReport,
     progress: &dyn Progress,
-) {
+) -> Option<Duration> {
+    let mut back = None;
     let mut count = |outcomes: &[FileOutcome]| {
         for o in outcomes {
             tally(&mut report.counts, &mut report.faces_indexed, o);
@@ -225,12 +265,18 @@ async fn settle(
         }
         Some(Handled::Retry(reason)) => {
             report.retried += 1;
+            let wait = retry_backoff(msg.receives);
             progress.event(ProgressEvent::Note(format!(
-                "{}: left on the queue for another try (receive {}): {reason}",
+                "{}: left on the queue for another try in {} s (receive {}): {reason}",
                 msg.keys.join(", "),
+                wait.as_secs(),
                 msg.receives
             )));
-            Ok(())
+            // Back after a backoff rather than the whole visibility timeout.
+            back = Some(wait);
+            queue
+                .extend(msg, u32::try_from(wait.as_secs()).unwrap_or(30))
+                .await
         }
     };
     if let Err(e) = result {
@@ -241,6 +287,7 @@ async fn settle(
             msg.keys.join(", ")
         )));
     }
+    back
 }
 
 /// Ingests every key of one message (or one upload event), read from `source`.
@@ -287,7 +334,7 @@ pub(super) async fn handle(
         };
         match ingest::ingest_photo(backend, &photo, &person, &opts.ingest, in_flight).await {
             Ok(outcome) => {
-                if let Some(why) = held_elsewhere(backend, &outcome, in_flight.owner()).await {
+                if let Some(why) = held_elsewhere(backend, &outcome, in_flight).await {
                     // Another writer (or one that died moments ago, whose lease has not run out
                     // yet) holds this image: deleting the message now could lose the photo.
                     return Handled::Retry(format!("{key}: {why}"));
@@ -319,22 +366,35 @@ pub(super) async fn handle(
 }
 
 /// Why a skipped photo is not done yet: its image is still pending under another writer's
-/// claim (the message must come back until that image is committed or taken over). A copy
-/// that this run is importing under another key is waited for instead.
-async fn held_elsewhere(backend: &Backend, outcome: &FileOutcome, me: &str) -> Option<String> {
+/// claim, or not recorded at all (the message must come back until that image is committed or
+/// taken over). A copy that this run is importing under another key is waited for instead.
+async fn held_elsewhere(
+    backend: &Backend,
+    outcome: &FileOutcome,
+    in_flight: &InFlight,
+) -> Option<String> {
     if outcome.status != FileStatus::Skipped {
         return None;
     }
     let hash = outcome.image_hash.as_deref()?;
+    let me = in_flight.owner();
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
+        // Read before the record: an attempt that ends in between has written it already.
+        let working = in_flight.is_working(hash);
         let holder = match backend.table.image(hash).await {
             Ok(Some(r)) if r.status == ImageStatus::Pending => r.claim.map(|c| c.owner),
-            Ok(_) => return None,
+            Ok(Some(_)) => return None,
+            Ok(None) if working => Some(me.to_string()),
+            Ok(None) => {
+                return Some(format!(
+                    "image {hash} is not recorded (the attempt on its other copy did not commit)"
+                ))
+            }
             Err(e) => return Some(format!("image {hash}: cannot check its state: {e}")),
         };
         match holder {
-            Some(owner) if owner == me && Instant::now() < deadline => {
+            Some(owner) if owner == me && working && Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
             owner => {

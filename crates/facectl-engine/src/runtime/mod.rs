@@ -2,11 +2,13 @@
 //! inputs), then runs it on tract (pure Rust, always there) or ONNX Runtime (when its library
 //! is found) behind one [`Net`] type. No tract or ort type leaves this module.
 
+mod cache;
 mod ort_net;
 mod tract_net;
 
 use std::path::{Path, PathBuf};
 
+use prost::Message;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tract_onnx::pb::ModelProto;
@@ -15,7 +17,11 @@ use tract_onnx::prelude::Framework;
 use crate::error::EngineError;
 use crate::onnx_fold::fold_dequantize;
 
+pub use cache::ModelCache;
 pub use ort_net::{onnxruntime_version, ONNXRUNTIME_API_MINOR};
+
+/// The cache entry of a folded model: bump when folding or its output changes.
+const FOLD_KIND: &str = "fold-v1";
 
 /// Environment variable naming the ONNX Runtime library (the one `ort` and its users know).
 pub const ORT_LIBRARY_ENV: &str = "ORT_DYLIB_PATH";
@@ -180,6 +186,19 @@ impl Net {
     }
 }
 
+/// A folded model waiting to be stored in the start-up cache.
+pub(crate) struct CacheEntry {
+    cache: ModelCache,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+impl CacheEntry {
+    pub(crate) fn store(self) {
+        self.cache.put(&self.sha256, FOLD_KIND, &self.bytes);
+    }
+}
+
 /// A parsed (and folded) model file, before it is given to a runtime.
 pub struct LoadedModel {
     pub path: PathBuf,
@@ -188,6 +207,11 @@ pub struct LoadedModel {
     /// Declared input shape in the file, where known (may be stale for dynamic models).
     pub declared_input: Vec<Option<usize>>,
     pub output_names: Vec<String>,
+    /// The folded model, encoded, when it came from the cache or is about to go into it.
+    encoded: Option<Vec<u8>>,
+    /// Taken from the start-up cache: this exact file was loaded and checked before.
+    pub from_cache: bool,
+    cache: Option<ModelCache>,
 }
 
 impl std::fmt::Debug for LoadedModel {
@@ -215,6 +239,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl LoadedModel {
     /// Reads, hashes, parses and folds an ONNX model file.
     pub fn read(path: &Path, role: &str) -> Result<LoadedModel, EngineError> {
+        LoadedModel::read_cached(path, role, None)
+    }
+
+    /// [`LoadedModel::read`], taking the folded form from `cache` when it holds this file's
+    /// (the file is still read and hashed: the key is its SHA-256). A miss is filled by
+    /// [`LoadedModel::remember`] once the model has passed its checks.
+    pub fn read_cached(
+        path: &Path,
+        role: &str,
+        cache: Option<&ModelCache>,
+    ) -> Result<LoadedModel, EngineError> {
         let bytes = std::fs::read(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 EngineError::ModelMissing {
@@ -229,16 +264,38 @@ impl LoadedModel {
             }
         })?;
         let sha256 = sha256_hex(&bytes);
-        let mut proto = tract_net::onnx()
-            .proto_model_for_read(&mut &bytes[..])
-            .map_err(|e| load_err(path, format!("not a valid ONNX file: {e}")))?;
+        let cached = cache.and_then(|c| {
+            let folded = c.get(&sha256, FOLD_KIND)?;
+            match ModelProto::decode(&folded[..]) {
+                Ok(proto) => Some((proto, folded)),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "cached folded model unreadable (rebuilt)");
+                    None
+                }
+            }
+        });
+        let from_cache = cached.is_some();
+        let (mut proto, encoded) = match cached {
+            Some((proto, folded)) => (proto, Some(folded)),
+            None => {
+                let mut proto = tract_net::onnx()
+                    .proto_model_for_read(&mut &bytes[..])
+                    .map_err(|e| load_err(path, format!("not a valid ONNX file: {e}")))?;
+                let graph = proto
+                    .graph
+                    .as_mut()
+                    .ok_or_else(|| load_err(path, "ONNX file has no graph"))?;
+                let stats = fold_dequantize(graph).map_err(|e| load_err(path, e))?;
+                tracing::debug!(path = %path.display(), folded = stats.folded, dropped = stats.inputs_dropped, "folded DequantizeLinear");
+                let encoded = cache.map(|_| proto.encode_to_vec());
+                (proto, encoded)
+            }
+        };
         drop(bytes);
         let graph = proto
             .graph
             .as_mut()
             .ok_or_else(|| load_err(path, "ONNX file has no graph"))?;
-        let stats = fold_dequantize(graph).map_err(|e| load_err(path, e))?;
-        tracing::debug!(path = %path.display(), folded = stats.folded, dropped = stats.inputs_dropped, "folded DequantizeLinear");
         if graph.input.len() != 1 {
             return Err(EngineError::ModelShape {
                 path: path.to_path_buf(),
@@ -262,7 +319,23 @@ impl LoadedModel {
             proto,
             declared_input,
             output_names,
+            encoded,
+            from_cache,
+            cache: cache.cloned(),
         })
+    }
+
+    /// What to store in the cache for this model once it has passed its checks (nothing when
+    /// it came from there or there is no cache).
+    pub(crate) fn cache_entry(&self) -> Option<CacheEntry> {
+        match (&self.cache, &self.encoded, self.from_cache) {
+            (Some(cache), Some(bytes), false) => Some(CacheEntry {
+                cache: cache.clone(),
+                sha256: self.sha256.clone(),
+                bytes: bytes.clone(),
+            }),
+            _ => None,
+        }
     }
 
     /// Hands the model to `runtime`. `dynamic_hw`: the input's height and width may change
@@ -272,11 +345,17 @@ impl LoadedModel {
         let inner = match runtime {
             Runtime::Tract => NetInner::Tract(tract_net::TractNet::new(&self.proto, &path)?),
             Runtime::Onnx(env) => {
-                let mut proto = self.proto;
-                if dynamic_hw {
-                    ort_net::make_hw_dynamic(&mut proto);
-                }
-                NetInner::Onnx(ort_net::OrtNet::new(env, &proto, &path)?)
+                let bytes = match self.encoded {
+                    Some(bytes) if !dynamic_hw => bytes,
+                    _ => {
+                        let mut proto = self.proto;
+                        if dynamic_hw {
+                            ort_net::make_hw_dynamic(&mut proto);
+                        }
+                        proto.encode_to_vec()
+                    }
+                };
+                NetInner::Onnx(ort_net::OrtNet::new(env, bytes, &path)?)
             }
         };
         Ok(Net { inner, path })

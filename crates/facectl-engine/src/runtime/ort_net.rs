@@ -9,7 +9,6 @@ use std::sync::Mutex;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::TensorRef;
-use prost::Message;
 use tract_onnx::pb::tensor_shape_proto::dimension::Value as Dim;
 use tract_onnx::pb::tensor_shape_proto::Dimension;
 use tract_onnx::pb::type_proto::Value as TypeValue;
@@ -153,15 +152,11 @@ pub(super) struct OrtNet {
 }
 
 impl OrtNet {
-    /// Encodes the (folded) model and makes its first session, which also checks the model.
-    pub(super) fn new(
-        env: &OrtEnv,
-        proto: &ModelProto,
-        path: &Path,
-    ) -> Result<OrtNet, EngineError> {
+    /// Takes the encoded (folded) model and makes its first session, which also checks it.
+    pub(super) fn new(env: &OrtEnv, bytes: Vec<u8>, path: &Path) -> Result<OrtNet, EngineError> {
         let net = OrtNet {
             env: env.clone(),
-            bytes: proto.encode_to_vec(),
+            bytes,
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
             shapes: Mutex::new(HashSet::new()),
