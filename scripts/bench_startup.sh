@@ -11,7 +11,7 @@ export FACECTL_MODEL_DIR="${FACECTL_MODEL_DIR:-$(cd ../shared/models && pwd)}"
 . scripts/ort_library.sh
 export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$(ort_library)}"
 cargo build --release --quiet --workspace --bins  # one feature set for every benchmark: no rebuilds
-BIN="$CARGO_TARGET_DIR/release/facectl"
+BIN="${FACECTL_BENCH_BIN:-$CARGO_TARGET_DIR/release/facectl}"  # FACECTL_BENCH_BIN: compare another build
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export FACECTL_DATA_DIR="$WORK/data"

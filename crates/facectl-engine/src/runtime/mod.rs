@@ -250,6 +250,7 @@ impl LoadedModel {
         role: &str,
         cache: Option<&ModelCache>,
     ) -> Result<LoadedModel, EngineError> {
+        let t_read = std::time::Instant::now();
         let bytes = std::fs::read(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 EngineError::ModelMissing {
@@ -263,7 +264,10 @@ impl LoadedModel {
                 EngineError::io(path, e)
             }
         })?;
+        let read_ms = t_read.elapsed().as_secs_f64() * 1e3;
+        let t0 = std::time::Instant::now();
         let sha256 = sha256_hex(&bytes);
+        let hashed_ms = t0.elapsed().as_secs_f64() * 1e3;
         let cached = cache.and_then(|c| {
             let folded = c.get(&sha256, FOLD_KIND)?;
             match ModelProto::decode(&folded[..]) {
@@ -275,6 +279,7 @@ impl LoadedModel {
             }
         });
         let from_cache = cached.is_some();
+        tracing::debug!(path = %path.display(), read_ms, hashed_ms, read_cache_ms = t0.elapsed().as_secs_f64() * 1e3 - hashed_ms, from_cache, "model file hashed");
         let (mut proto, encoded) = match cached {
             Some((proto, folded)) => (proto, Some(folded)),
             None => {
