@@ -245,7 +245,7 @@ def main():
         else:
             stub.collections["facectl"] = {}
         t0 = time.monotonic()
-        out = subprocess.run([c for c in common if c != "-q"] + ["-v", "--tps", str(a.tps), "--output", "json", "bulk-import", photos,
+        out = subprocess.run([c for c in common if c != "-q"] + ["--tps", str(a.tps), "--output", "json", "bulk-import", photos,
                                        "--jobs", str(a.jobs)], env=env, capture_output=True, text=True)
         wall = time.monotonic() - t0
         if out.returncode not in (0, 1):
