@@ -71,7 +71,12 @@ impl ModelCache {
     }
 
     fn write(&self, path: &Path, payload: &[u8]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
+        // Private like the rest of the data dir, whatever the umask.
+        let mut dirs = std::fs::DirBuilder::new();
+        dirs.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
+        dirs.create(&self.dir)?;
         let mut tmp = tempfile_in(&self.dir)?;
         tmp.1.write_all(payload)?;
         tmp.1.write_all(&trailer(payload))?;
@@ -128,10 +133,11 @@ fn unique() -> String {
 
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     let path = dir.join(format!(".entry-{}.tmp", unique()));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path)?;
     Ok((path, file))
 }
 
