@@ -133,6 +133,8 @@ pub async fn watch_uploads(
     let mut failure: Option<ServiceError> = None;
     // Messages left for another try, by their keys, and when they are due back.
     let mut due: HashMap<String, Instant> = HashMap::new();
+    // Of those, how many `once` stopped waiting for.
+    let mut gave_up = 0u64;
     loop {
         let stopping = cancel.is_cancelled() || failure.is_some();
         let room = jobs.saturating_sub(work.len());
@@ -168,7 +170,9 @@ pub async fn watch_uploads(
                         // those due back soon (one not back a few seconds after its time went
                         // to another receiver or to the dead-letter queue).
                         let now = Instant::now();
+                        let before = due.len();
                         due.retain(|_, at| *at + DUE_GRACE > now);
+                        gave_up += (before - due.len()) as u64;
                         match due.values().min() {
                             Some(&at) => {
                                 // Not before it is due, nor in a tight loop once it is.
@@ -202,7 +206,7 @@ pub async fn watch_uploads(
     if let Some(e) = failure {
         return Err(e);
     }
-    report.left = due.len() as u64;
+    report.left = gave_up + due.len() as u64;
     report.elapsed_secs = started.elapsed().as_secs_f64();
     progress.event(ProgressEvent::Finished);
     Ok(report)
