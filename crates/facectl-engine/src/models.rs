@@ -223,13 +223,21 @@ impl Drop for TempFile {
     }
 }
 
-fn temp_in(dest_dir: &Path, name: &str) -> TempFile {
+/// A fresh temporary path in `dest_dir` (process id, a per-process counter and the time: two
+/// threads or processes never get the same one).
+pub(crate) fn temp_in(dest_dir: &Path, name: &str) -> TempFile {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
     TempFile {
-        path: dest_dir.join(format!(".{name}.partial-{}-{nanos}", std::process::id())),
+        path: dest_dir.join(format!(
+            ".{name}.partial-{}-{n}-{nanos}",
+            std::process::id()
+        )),
         keep: false,
     }
 }

@@ -77,13 +77,18 @@ impl ModelCache {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
         dirs.create(&self.dir)?;
-        let mut tmp = tempfile_in(&self.dir)?;
-        tmp.1.write_all(payload)?;
-        tmp.1.write_all(&trailer(payload))?;
-        tmp.1.sync_all()?;
-        std::fs::rename(&tmp.0, path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp.0);
-        })
+        let mut tmp = crate::models::temp_in(&self.dir, "entry");
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp.path)?;
+        file.write_all(payload)?;
+        file.write_all(&trailer(payload))?;
+        file.sync_all()?;
+        std::fs::rename(&tmp.path, path)?;
+        tmp.keep = true;
+        Ok(())
     }
 }
 
@@ -115,30 +120,6 @@ fn check(bytes: &[u8]) -> Result<usize, &'static str> {
         return Err("checksum does not match (altered)");
     }
     Ok(start)
-}
-
-fn unique() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}-{}-{nanos}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let path = dir.join(format!(".entry-{}.tmp", unique()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path)?;
-    Ok((path, file))
 }
 
 #[cfg(test)]
