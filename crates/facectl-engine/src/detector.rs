@@ -98,7 +98,7 @@ impl Detector {
         // The output names are checked above and the output sizes on every run; no blank run
         // at load (it cost a plan and a run for a size most photos do not have).
         Ok(Detector {
-            net: model.into_net(runtime, true)?,
+            net: model.into_net(runtime)?,
             heads,
         })
     }
@@ -106,6 +106,10 @@ impl Detector {
     /// Path of the model file.
     pub fn path(&self) -> &std::path::Path {
         self.net.path()
+    }
+
+    pub(crate) fn net(&self) -> &Net {
+        &self.net
     }
 
     fn check_outputs(&self, outputs: &[Output], pw: usize, ph: usize) -> Result<(), EngineError> {

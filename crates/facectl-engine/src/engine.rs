@@ -212,6 +212,7 @@ pub struct Engine {
     config: EngineConfig,
     fingerprint: String,
     runtime: RuntimeInfo,
+    from_cache: bool,
 }
 
 impl Engine {
@@ -232,16 +233,20 @@ impl Engine {
         let t0 = std::time::Instant::now();
         let (rt, runtime) = Runtime::select(&config.runtime)?;
         let cache = config.cache_dir.as_ref().map(ModelCache::new);
-        let det = LoadedModel::read_cached(&paths.detector, "detector", cache.as_ref())?;
-        let rec = LoadedModel::read_cached(&paths.recognizer, "recognizer", cache.as_ref())?;
+        // The detector takes any input size; the recognizer one.
+        let det = LoadedModel::read_cached(&paths.detector, "detector", cache.as_ref(), &rt, true)?;
+        let rec =
+            LoadedModel::read_cached(&paths.recognizer, "recognizer", cache.as_ref(), &rt, false)?;
         let from_cache = det.from_cache && rec.from_cache;
         // Stored only once both models have passed their checks below.
-        let entries: Vec<_> = [det.cache_entry(), rec.cache_entry()]
+        let mut entries: Vec<_> = [det.cache_entry(), rec.cache_entry()]
             .into_iter()
             .flatten()
             .collect();
         let detector = Detector::new(det, &rt)?;
         let recognizer = Recognizer::new(rec, &rt)?;
+        entries.extend(detector.net().take_cache_entry());
+        entries.extend(recognizer.net().take_cache_entry());
         for e in entries {
             e.store();
         }
@@ -253,7 +258,13 @@ impl Engine {
             config,
             fingerprint,
             runtime,
+            from_cache,
         })
+    }
+
+    /// Both models came from the start-up cache (`EngineConfig::cache_dir`).
+    pub fn from_cache(&self) -> bool {
+        self.from_cache
     }
 
     /// Identifies the model that makes embeddings (embeddings from different fingerprints are

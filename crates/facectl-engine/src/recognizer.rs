@@ -88,7 +88,7 @@ impl Recognizer {
         // A model from the start-up cache passed this check when it was stored.
         let checked = model.from_cache;
         let r = Recognizer {
-            net: model.into_net(runtime, false)?,
+            net: model.into_net(runtime)?,
             sha256,
         };
         if checked {
@@ -110,6 +110,10 @@ impl Recognizer {
     /// Path of the model file.
     pub fn path(&self) -> &std::path::Path {
         self.net.path()
+    }
+
+    pub(crate) fn net(&self) -> &Net {
+        &self.net
     }
     /// SHA-256 of the model file.
     pub fn sha256(&self) -> &str {

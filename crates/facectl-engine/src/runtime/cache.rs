@@ -8,6 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::models::TempFile;
+
 /// Trailer: magic, payload length (u64 LE), CRC-32 of the payload (u32 LE).
 const MAGIC: &[u8; 8] = b"FCTLMC01";
 const TRAILER: usize = MAGIC.len() + 8 + 4;
@@ -70,13 +72,29 @@ impl ModelCache {
         }
     }
 
-    fn write(&self, path: &Path, payload: &[u8]) -> std::io::Result<()> {
-        // Private like the rest of the data dir, whatever the umask.
+    /// A fresh temporary path in the cache folder (made if need be; removed when dropped), for
+    /// a runtime to write a form of a model into; `None` when the folder cannot be made.
+    pub(crate) fn temp(&self) -> Option<TempFile> {
+        match self.make_dir() {
+            Ok(()) => Some(crate::models::temp_in(&self.dir, "runtime")),
+            Err(e) => {
+                tracing::debug!(path = %self.dir.display(), error = %e, "model cache folder not made");
+                None
+            }
+        }
+    }
+
+    /// Makes the folder, private like the rest of the data dir whatever the umask.
+    fn make_dir(&self) -> std::io::Result<()> {
         let mut dirs = std::fs::DirBuilder::new();
         dirs.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
-        dirs.create(&self.dir)?;
+        dirs.create(&self.dir)
+    }
+
+    fn write(&self, path: &Path, payload: &[u8]) -> std::io::Result<()> {
+        self.make_dir()?;
         let mut tmp = crate::models::temp_in(&self.dir, "entry");
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);

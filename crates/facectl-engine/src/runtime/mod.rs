@@ -3,21 +3,20 @@
 //! is found) behind one [`Net`] type. No tract or ort type leaves this module.
 
 mod cache;
+mod loaded;
 mod ort_net;
 mod tract_net;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use prost::Message;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use tract_onnx::pb::ModelProto;
-use tract_onnx::prelude::Framework;
 
 use crate::error::EngineError;
-use crate::onnx_fold::fold_dequantize;
 
 pub use cache::ModelCache;
+pub(crate) use loaded::{CacheEntry, LoadedModel};
 pub use ort_net::{onnxruntime_version, ONNXRUNTIME_API_MINOR};
 
 /// The cache entry of a folded model: bump when folding or its output changes.
@@ -146,6 +145,8 @@ pub struct Output {
 pub struct Net {
     inner: NetInner,
     path: PathBuf,
+    /// A form of the model made while putting it on its runtime, for the start-up cache.
+    pending: Mutex<Option<CacheEntry>>,
 }
 
 enum NetInner {
@@ -184,43 +185,14 @@ impl Net {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
 
-/// A folded model waiting to be stored in the start-up cache.
-pub(crate) struct CacheEntry {
-    cache: ModelCache,
-    sha256: String,
-    bytes: Vec<u8>,
-}
-
-impl CacheEntry {
-    pub(crate) fn store(self) {
-        self.cache.put(&self.sha256, FOLD_KIND, &self.bytes);
-    }
-}
-
-/// A parsed (and folded) model file, before it is given to a runtime.
-pub struct LoadedModel {
-    pub path: PathBuf,
-    pub sha256: String,
-    proto: ModelProto,
-    /// Declared input shape in the file, where known (may be stale for dynamic models).
-    pub declared_input: Vec<Option<usize>>,
-    pub output_names: Vec<String>,
-    /// The folded model, encoded, when it came from the cache or is about to go into it.
-    encoded: Option<Vec<u8>>,
-    /// Taken from the start-up cache: this exact file was loaded and checked before.
-    pub from_cache: bool,
-    cache: Option<ModelCache>,
-}
-
-impl std::fmt::Debug for LoadedModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoadedModel")
-            .field("path", &self.path)
-            .field("sha256", &self.sha256)
-            .field("outputs", &self.output_names)
-            .finish()
+    /// What putting the model on its runtime made for the start-up cache (ONNX Runtime's
+    /// optimised model), to store once the model has passed its checks; taken once.
+    pub(crate) fn take_cache_entry(&self) -> Option<CacheEntry> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 }
 
@@ -234,154 +206,4 @@ pub(crate) fn load_err(path: &Path, reason: impl std::fmt::Display) -> EngineErr
 /// SHA-256 of a byte slice as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-impl LoadedModel {
-    /// Reads, hashes, parses and folds an ONNX model file.
-    pub fn read(path: &Path, role: &str) -> Result<LoadedModel, EngineError> {
-        LoadedModel::read_cached(path, role, None)
-    }
-
-    /// [`LoadedModel::read`], taking the folded form from `cache` when it holds this file's
-    /// (the file is still read and hashed: the key is its SHA-256). A miss is filled by
-    /// [`LoadedModel::remember`] once the model has passed its checks.
-    pub fn read_cached(
-        path: &Path,
-        role: &str,
-        cache: Option<&ModelCache>,
-    ) -> Result<LoadedModel, EngineError> {
-        let t_read = std::time::Instant::now();
-        let bytes = std::fs::read(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                EngineError::ModelMissing {
-                    path: path.to_path_buf(),
-                    hint: format!(
-                        "the {role} model; install it with `facectl models install` or set {}",
-                        crate::MODEL_DIR_ENV
-                    ),
-                }
-            } else {
-                EngineError::io(path, e)
-            }
-        })?;
-        let read_ms = t_read.elapsed().as_secs_f64() * 1e3;
-        let t0 = std::time::Instant::now();
-        let sha256 = sha256_hex(&bytes);
-        let hashed_ms = t0.elapsed().as_secs_f64() * 1e3;
-        let cached = cache.and_then(|c| {
-            let folded = c.get(&sha256, FOLD_KIND)?;
-            match ModelProto::decode(&folded[..]) {
-                Ok(proto) => Some((proto, folded)),
-                Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "cached folded model unreadable (rebuilt)");
-                    None
-                }
-            }
-        });
-        let from_cache = cached.is_some();
-        tracing::debug!(path = %path.display(), read_ms, hashed_ms, read_cache_ms = t0.elapsed().as_secs_f64() * 1e3 - hashed_ms, from_cache, "model file hashed");
-        let (mut proto, encoded) = match cached {
-            Some((proto, folded)) => (proto, Some(folded)),
-            None => {
-                let mut proto = tract_net::onnx()
-                    .proto_model_for_read(&mut &bytes[..])
-                    .map_err(|e| load_err(path, format!("not a valid ONNX file: {e}")))?;
-                let graph = proto
-                    .graph
-                    .as_mut()
-                    .ok_or_else(|| load_err(path, "ONNX file has no graph"))?;
-                let stats = fold_dequantize(graph).map_err(|e| load_err(path, e))?;
-                tracing::debug!(path = %path.display(), folded = stats.folded, dropped = stats.inputs_dropped, "folded DequantizeLinear");
-                let encoded = cache.map(|_| proto.encode_to_vec());
-                (proto, encoded)
-            }
-        };
-        drop(bytes);
-        let graph = proto
-            .graph
-            .as_mut()
-            .ok_or_else(|| load_err(path, "ONNX file has no graph"))?;
-        if graph.input.len() != 1 {
-            return Err(EngineError::ModelShape {
-                path: path.to_path_buf(),
-                reason: format!(
-                    "expected exactly one image input, found {} ({})",
-                    graph.input.len(),
-                    graph
-                        .input
-                        .iter()
-                        .map(|i| i.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
-        }
-        let declared_input = declared_shape(&graph.input[0]);
-        let output_names = graph.output.iter().map(|o| o.name.clone()).collect();
-        Ok(LoadedModel {
-            path: path.to_path_buf(),
-            sha256,
-            proto,
-            declared_input,
-            output_names,
-            encoded,
-            from_cache,
-            cache: cache.cloned(),
-        })
-    }
-
-    /// What to store in the cache for this model once it has passed its checks (nothing when
-    /// it came from there or there is no cache).
-    pub(crate) fn cache_entry(&self) -> Option<CacheEntry> {
-        match (&self.cache, &self.encoded, self.from_cache) {
-            (Some(cache), Some(bytes), false) => Some(CacheEntry {
-                cache: cache.clone(),
-                sha256: self.sha256.clone(),
-                bytes: bytes.clone(),
-            }),
-            _ => None,
-        }
-    }
-
-    /// Hands the model to `runtime`. `dynamic_hw`: the input's height and width may change
-    /// from run to run (the detector); otherwise the declared shape is used as is.
-    pub(crate) fn into_net(self, runtime: &Runtime, dynamic_hw: bool) -> Result<Net, EngineError> {
-        let path = self.path.clone();
-        let inner = match runtime {
-            Runtime::Tract => NetInner::Tract(tract_net::TractNet::new(&self.proto, &path)?),
-            Runtime::Onnx(env) => {
-                let bytes = match self.encoded {
-                    Some(bytes) if !dynamic_hw => bytes,
-                    _ => {
-                        let mut proto = self.proto;
-                        if dynamic_hw {
-                            ort_net::make_hw_dynamic(&mut proto);
-                        }
-                        proto.encode_to_vec()
-                    }
-                };
-                NetInner::Onnx(ort_net::OrtNet::new(env, bytes, &path)?)
-            }
-        };
-        Ok(Net { inner, path })
-    }
-}
-
-fn declared_shape(vi: &tract_onnx::pb::ValueInfoProto) -> Vec<Option<usize>> {
-    use tract_onnx::pb::tensor_shape_proto::dimension::Value;
-    use tract_onnx::pb::type_proto::Value as TV;
-    let Some(TV::TensorType(tt)) = vi.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
-        return vec![];
-    };
-    let Some(shape) = tt.shape.as_ref() else {
-        return vec![];
-    };
-    shape
-        .dim
-        .iter()
-        .map(|d| match d.value {
-            Some(Value::DimValue(v)) if v > 0 => Some(v as usize),
-            _ => None,
-        })
-        .collect()
 }

@@ -143,43 +143,155 @@ pub(super) fn make_hw_dynamic(proto: &mut ModelProto) {
     graph.value_info.clear();
 }
 
+/// The model an [`OrtNet`] makes its sessions from.
+pub(super) enum OrtModel {
+    /// An ONNX graph, optimised by each session.
+    Onnx(Vec<u8>),
+    /// ONNX Runtime's own (ORT format) form of it, already optimised for this CPU: sessions
+    /// read it in place, weights included.
+    Optimised(Vec<u8>),
+}
+
+/// The start-up cache kind of ONNX Runtime's optimised form of a folded model: it depends on
+/// the runtime's release, the CPU (layouts and kernels are chosen for its features), how the
+/// session is set up and whether the input size is left open.
+pub(super) fn cache_kind(env: &OrtEnv, dynamic_hw: bool) -> String {
+    format!(
+        "ort{}-{}-{}-{}-{}",
+        SESSION_SETUP,
+        super::FOLD_KIND,
+        env.version,
+        cpu_key(),
+        if dynamic_hw { "anysize" } else { "fixed" }
+    )
+}
+
+/// Bump when [`OrtNet::session`] sets sessions up differently.
+const SESSION_SETUP: u32 = 1;
+
+/// The CPU's architecture and a short hash of the features ONNX Runtime's kernels look for.
+fn cpu_key() -> String {
+    #[allow(unused_mut)]
+    let mut found: Vec<&str> = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! probe {
+            ($($f:tt),*) => {$(
+                if std::arch::is_x86_feature_detected!($f) {
+                    found.push($f);
+                }
+            )*};
+        }
+        probe!(
+            "sse4.1",
+            "sse4.2",
+            "avx",
+            "avx2",
+            "fma",
+            "f16c",
+            "avx512f",
+            "avx512bw",
+            "avx512vl",
+            "avx512dq",
+            "avx512vnni",
+            "avx512bf16",
+            "avx512fp16",
+            "avxvnni"
+        );
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        macro_rules! probe {
+            ($($f:tt),*) => {$(
+                if std::arch::is_aarch64_feature_detected!($f) {
+                    found.push($f);
+                }
+            )*};
+        }
+        probe!("neon", "dotprod", "i8mm", "fp16", "bf16", "sve", "sve2");
+    }
+    let hash = super::sha256_hex(found.join(",").as_bytes());
+    format!("{}-{}", std::env::consts::ARCH, &hash[..8])
+}
+
 pub(super) struct OrtNet {
-    env: OrtEnv,
-    bytes: Vec<u8>,
-    path: PathBuf,
+    // Declared first so it is dropped first: sessions of an optimised model read its bytes.
     idle: Mutex<Vec<Session>>,
+    env: OrtEnv,
+    model: OrtModel,
+    path: PathBuf,
     shapes: Mutex<HashSet<[usize; 4]>>,
 }
 
 impl OrtNet {
-    /// Takes the encoded (folded) model and makes its first session, which also checks it.
-    pub(super) fn new(env: &OrtEnv, bytes: Vec<u8>, path: &Path) -> Result<OrtNet, EngineError> {
+    /// Takes the model and makes its first session, which also checks it. With `save_to`, an
+    /// ONNX graph's first session also writes its optimised form there, returned for the
+    /// start-up cache (`None` if that failed: it only costs the work next time).
+    pub(super) fn new(
+        env: &OrtEnv,
+        model: OrtModel,
+        path: &Path,
+        save_to: Option<&Path>,
+    ) -> Result<(OrtNet, Option<Vec<u8>>), EngineError> {
         let net = OrtNet {
-            env: env.clone(),
-            bytes,
-            path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
+            env: env.clone(),
+            model,
+            path: path.to_path_buf(),
             shapes: Mutex::new(HashSet::new()),
         };
-        let first = net.session()?;
+        let save_to = save_to.filter(|_| matches!(net.model, OrtModel::Onnx(_)));
+        let first = net.session(save_to)?;
         net.give_back(first);
-        Ok(net)
+        let saved = save_to.and_then(|p| match std::fs::read(p) {
+            Ok(bytes) if !bytes.is_empty() => Some(bytes),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::debug!(path = %p.display(), error = %e, "ONNX Runtime wrote no optimised model");
+                None
+            }
+        });
+        Ok((net, saved))
     }
 
-    fn session(&self) -> Result<Session, EngineError> {
+    fn session(&self, save_to: Option<&Path>) -> Result<Session, EngineError> {
         let t0 = std::time::Instant::now();
         let fail = |e: ort::Error| load_err(&self.path, format!("ONNX Runtime: {e}"));
-        let session = Session::builder(&self.env.env)
+        let mut builder = Session::builder(&self.env.env)
             .map_err(fail)?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| fail(e.into()))?
             .with_intra_threads(1)
             .map_err(|e| fail(e.into()))?
             .with_inter_threads(1)
-            .map_err(|e| fail(e.into()))?
-            .commit_from_memory(&self.bytes)
-            .map_err(fail)?;
-        tracing::debug!(path = %self.path.display(), ms = t0.elapsed().as_millis() as u64, "ONNX Runtime session");
+            .map_err(|e| fail(e.into()))?;
+        let (level, bytes) = match &self.model {
+            OrtModel::Onnx(b) => (GraphOptimizationLevel::All, b),
+            OrtModel::Optimised(b) => (GraphOptimizationLevel::Disable, b),
+        };
+        builder = builder
+            .with_optimization_level(level)
+            .map_err(|e| fail(e.into()))?;
+        let mut config = Vec::new();
+        if let OrtModel::Optimised(_) = self.model {
+            // Sessions read the weights where they lie: `self.model` outlives them.
+            config.extend([
+                ("session.load_model_format", "ORT"),
+                ("session.use_ort_model_bytes_directly", "1"),
+                ("session.use_ort_model_bytes_for_initializers", "1"),
+            ]);
+        }
+        if let Some(p) = save_to {
+            builder = builder
+                .with_optimized_model_path(p)
+                .map_err(|e| fail(e.into()))?;
+            config.push(("session.save_model_format", "ORT"));
+        }
+        for (key, value) in config {
+            builder = builder
+                .with_config_entry(key, value)
+                .map_err(|e| fail(e.into()))?;
+        }
+        let session = builder.commit_from_memory(bytes).map_err(fail)?;
+        tracing::debug!(path = %self.path.display(), ms = t0.elapsed().as_millis() as u64, optimised = matches!(self.model, OrtModel::Optimised(_)), "ONNX Runtime session");
         Ok(session)
     }
 
@@ -205,7 +317,7 @@ impl OrtNet {
         let mut session = match idle {
             Some(s) => s,
             // Every session is busy: this caller gets one of its own (kept for later).
-            None => self.session()?,
+            None => self.session(None)?,
         };
         self.shapes
             .lock()
