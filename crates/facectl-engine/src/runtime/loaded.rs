@@ -44,7 +44,7 @@ struct GraphHeadProto {
 enum Form {
     /// Parsed and folded by this process; `encoded` when it is to go into the cache.
     Parsed {
-        proto: ModelProto,
+        proto: Box<ModelProto>,
         encoded: Option<Vec<u8>>,
     },
     /// The folded model from the cache, still encoded (decoded only if the runtime needs it).
@@ -252,7 +252,14 @@ impl LoadedModel {
         let head = head_of(path, &graph.input, &graph.output)?;
         let encoded = cache.map(|_| proto.encode_to_vec());
         took("parsed and folded");
-        Ok(model(Form::Parsed { proto, encoded }, head, false))
+        Ok(model(
+            Form::Parsed {
+                proto: Box::new(proto),
+                encoded,
+            },
+            head,
+            false,
+        ))
     }
 
     fn head(&self) -> Head {
